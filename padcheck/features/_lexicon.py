@@ -1,0 +1,107 @@
+"""Lexicon files and a many-phrases-at-once matcher.
+
+A lexicon is a UTF-8 TSV file in ``padcheck/lexicons/``: ``#`` lines are the header (provenance
+and licence), every other non-blank line is ``phrase<TAB>weight[<TAB>tag]``. Phrases are matched
+case-insensitively on word boundaries with one Aho-Corasick automaton per lexicon, so the cost is
+linear in the text whatever the number of phrases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import ahocorasick
+
+__all__ = ["LexiconEntry", "PhraseMatch", "PhraseMatcher", "load_lexicon", "matcher"]
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    phrase: str
+    weight: float
+    tag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    start: int
+    end: int
+    entry: LexiconEntry
+
+
+def load_lexicon(filename: str) -> tuple[LexiconEntry, ...]:
+    """Read ``padcheck/lexicons/<filename>`` (TSV: phrase, weight, optional tag)."""
+    text = resources.files("padcheck.lexicons").joinpath(filename).read_text("utf-8")
+    entries = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cols = raw.split("\t")
+        try:
+            phrase, weight = cols[0].strip(), float(cols[1]) if len(cols) > 1 and cols[1].strip() else 1.0
+        except ValueError:
+            raise ValueError(f"{filename}:{lineno}: weight must be a number, got {cols[1]!r}") from None
+        if phrase:
+            entries.append(LexiconEntry(phrase, weight, cols[2].strip() if len(cols) > 2 else ""))
+    return tuple(entries)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+class PhraseMatcher:
+    """Find every lexicon phrase in a text in one pass.
+
+    Matching is case-insensitive, treats curly apostrophes as straight ones, and requires word
+    boundaries at both ends of a phrase (a phrase that itself starts or ends with punctuation
+    only needs the boundary on its word side). Overlapping matches are resolved leftmost-longest.
+    """
+
+    def __init__(self, entries: tuple[LexiconEntry, ...]) -> None:
+        self.entries = entries
+        self._automaton = ahocorasick.Automaton()
+        for entry in entries:
+            key = _fold(entry.phrase)
+            existing = self._automaton.get(key, None)
+            if existing is None or entry.weight > existing[1].weight:
+                self._automaton.add_word(key, (len(key), entry))
+        self._empty = not entries
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[PhraseMatch]:
+        """Non-overlapping matches in ``text[start:end]``, in order; spans index ``text``."""
+        if self._empty:
+            return []
+        end = len(text) if end is None else end
+        folded = _fold(text[start:end])
+        if len(folded) != end - start:  # lower-casing changed a length ("İ"): fold char by char
+            folded = "".join(c if len(c.lower()) != 1 else _fold(c) for c in text[start:end])
+        found: list[PhraseMatch] = []
+        for last, (size, entry) in self._automaton.iter(folded):
+            a = last - size + 1
+            b = last + 1
+            if a > 0 and _is_word_char(folded[a]) and _is_word_char(folded[a - 1]):
+                continue
+            if b < len(folded) and _is_word_char(folded[b - 1]) and _is_word_char(folded[b]):
+                continue
+            found.append(PhraseMatch(start + a, start + b, entry))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        kept: list[PhraseMatch] = []
+        for m in found:
+            if not kept or m.start >= kept[-1].end:
+                kept.append(m)
+        return kept
+
+
+def _fold(s: str) -> str:
+    return s.lower().replace("’", "'").replace("‘", "'")
+
+
+@lru_cache(maxsize=None)
+def matcher(filename: str) -> PhraseMatcher:
+    """The (cached) :class:`PhraseMatcher` for a lexicon file."""
+    return PhraseMatcher(load_lexicon(filename))
