@@ -22,6 +22,7 @@ _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _BLOCKS = frozenset(
     "p li blockquote pre div section article main td th dd dt figcaption caption address tr br hr ul ol table".split()
 ) | frozenset(_HEADINGS)
+_TAG_KINDS = {"li": BlockKind.LIST_ITEM, "blockquote": BlockKind.QUOTE, "pre": BlockKind.CODE}
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _SPACE = re.compile(r"\s+")
 
@@ -33,17 +34,33 @@ class _Extractor(HTMLParser):
         self.noise_stack: list[str] = []
         self.blocks: list[tuple[BlockKind, int | None, str]] = []
         self.buffer: list[str] = []
-        self.kind_stack: list[tuple[str, BlockKind, int | None]] = []
+        # Open block elements as (tag, kind, level, effective kind, effective level), where the
+        # effective kind is the nearest non-paragraph kind at or above (a <p> in an <li> is a
+        # list item). ``open_at`` maps a tag to its stack positions, so closing a tag costs
+        # amortised O(1) even on hostile, deeply nested or mis-nested markup.
+        self.kind_stack: list[tuple[str, BlockKind, int | None, BlockKind, int | None]] = []
+        self.open_at: dict[str, list[int]] = {}
         self.tweet_depth = 0
 
     # -- helpers
     def _current(self) -> tuple[BlockKind, int | None]:
         if self.tweet_depth:
             return BlockKind.SOCIAL_POST, None
-        for tag, kind, level in reversed(self.kind_stack):
-            if kind is not BlockKind.PARAGRAPH:
-                return kind, level
+        if self.kind_stack:
+            return self.kind_stack[-1][3], self.kind_stack[-1][4]
         return BlockKind.PARAGRAPH, None
+
+    def _push(self, tag: str, kind: BlockKind, level: int | None) -> None:
+        eff_kind, eff_level = (kind, level)
+        if kind is BlockKind.PARAGRAPH and self.kind_stack:
+            eff_kind, eff_level = self.kind_stack[-1][3], self.kind_stack[-1][4]
+        self.open_at.setdefault(tag, []).append(len(self.kind_stack))
+        self.kind_stack.append((tag, kind, level, eff_kind, eff_level))
+
+    def _truncate(self, pos: int) -> None:
+        while len(self.kind_stack) > pos:
+            tag = self.kind_stack.pop()[0]
+            self.open_at[tag].pop()
 
     def _flush(self, kind: BlockKind | None = None, level: int | None = None) -> None:
         raw = "".join(self.buffer)
@@ -76,17 +93,11 @@ class _Extractor(HTMLParser):
             cls = dict(attrs).get("class") or ""
             if tag == "blockquote" and ("twitter-tweet" in cls or "instagram-media" in cls):
                 self.tweet_depth += 1
-                self.kind_stack.append((tag, BlockKind.SOCIAL_POST, None))
+                self._push(tag, BlockKind.SOCIAL_POST, None)
             elif tag in _HEADINGS:
-                self.kind_stack.append((tag, BlockKind.HEADING, _HEADINGS[tag]))
-            elif tag == "li":
-                self.kind_stack.append((tag, BlockKind.LIST_ITEM, None))
-            elif tag == "blockquote":
-                self.kind_stack.append((tag, BlockKind.QUOTE, None))
-            elif tag == "pre":
-                self.kind_stack.append((tag, BlockKind.CODE, None))
+                self._push(tag, BlockKind.HEADING, _HEADINGS[tag])
             else:
-                self.kind_stack.append((tag, BlockKind.PARAGRAPH, None))
+                self._push(tag, _TAG_KINDS.get(tag, BlockKind.PARAGRAPH), None)
 
     def handle_endtag(self, tag: str) -> None:
         if self.noise_depth:
@@ -96,17 +107,18 @@ class _Extractor(HTMLParser):
         if tag not in _BLOCKS or tag in _VOID:
             return
         # Close the innermost open element of this tag (tolerating unclosed children).
-        for pos in range(len(self.kind_stack) - 1, -1, -1):
-            if self.kind_stack[pos][0] == tag:
-                kind, level = self._current()
-                if self.tweet_depth and tag == "blockquote" and self.kind_stack[pos][1] is BlockKind.SOCIAL_POST:
-                    # The whole embed is one block: keep collecting until its blockquote closes.
-                    self._flush(BlockKind.SOCIAL_POST, None)
-                    self.tweet_depth -= 1
-                elif not self.tweet_depth:
-                    self._flush(kind, level)
-                del self.kind_stack[pos:]
-                return
+        positions = self.open_at.get(tag)
+        if not positions:
+            return
+        pos = positions[-1]
+        if self.tweet_depth:
+            if self.kind_stack[pos][1] is BlockKind.SOCIAL_POST:
+                # The whole embed is one block: collected until its blockquote closes.
+                self._flush(BlockKind.SOCIAL_POST, None)
+                self.tweet_depth -= 1
+        else:
+            self._flush(*self._current())
+        self._truncate(pos)
 
     def handle_data(self, data: str) -> None:
         if not self.noise_depth:

@@ -198,9 +198,8 @@ def _text_blocks(text: str, markdown: bool) -> list[Block]:
     lines = list(_iter_lines(text))
     fences = [i for i, (a, b) in enumerate(lines) if _FENCE.fullmatch(text, a, b)]
     paired: dict[int, int] = {}
-    for opening, closing in zip(fences[0::2], fences[1::2]):
+    for opening, closing in zip(fences[0::2], fences[1::2], strict=False):  # odd tail: stray
         paired[opening] = closing
-    # A lone final fence stays a stray fence; so does every fence in an odd-count tail.
     i = 0
     para: list[int] = []  # line indices of the open paragraph
 

@@ -16,7 +16,8 @@ from importlib import resources
 __all__ = ["split_sentences"]
 
 # A sentence-final mark run, optional closers, then the whitespace that follows.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+# CJK full-width marks end a sentence without any following space.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|[。！？]+[」』”）]*")
 _WORD_BEFORE = re.compile(r"\S+$")
 _FIRST_WORD = re.compile(r"[\"'“‘«(\[]*([^\s\"'“‘«(\[]*)")
 

@@ -9,7 +9,7 @@ linear in the text whatever the number of phrases.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import ahocorasick
@@ -101,7 +101,7 @@ def _fold(s: str) -> str:
     return s.lower().replace("’", "'").replace("‘", "'")
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher(filename: str) -> PhraseMatcher:
     """The (cached) :class:`PhraseMatcher` for a lexicon file."""
     return PhraseMatcher(load_lexicon(filename))

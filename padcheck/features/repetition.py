@@ -1,0 +1,587 @@
+"""Repetition: text that says the same thing again, word for word or nearly.
+
+Padding repeats itself. A content farm pastes an embedded tweet's text into the article once
+more, restates the opening claim in every section, and reuses the same long phrases and
+sentence openings. This module measures that, and puts the evidence on the *later* copy of
+each repetition (``Evidence.related`` is the sentence of the first copy).
+
+Signals
+-------
+- Exact duplicate paragraphs and sentences, after normalising case, whitespace and
+  punctuation. Units shorter than ``min_words`` words and headings are ignored, so a recipe's
+  repeated "Stir well." or a repeated section heading does not count.
+- Near-duplicate sentences: Jaccard similarity of the sets of content-word stems of two
+  sentences (function words removed, words cut to their first ``stem_chars`` letters so that
+  "attacks"/"attack" and "preparing"/"preparations" meet). Candidate pairs come from MinHash
+  signatures bucketed with locality-sensitive hashing (Broder 1997; Leskovec, Rajaraman and
+  Ullman, *Mining of Massive Datasets*, ch. 3), each bucket keeping only its first few members,
+  so the cost is linear in the number of sentences, never all-pairs.
+- Gopher n-gram statistics (Rae et al. 2021, "Scaling Language Models: Methods, Analysis &
+  Insights from Training Gopher", appendix A, table A1), computed the way datatrove's
+  ``GopherRepetitionFilter`` does, but vectorised with numpy over hashed word ids:
+
+  ======================================================  =========================
+  statistic                                               Gopher drop threshold
+  ======================================================  =========================
+  duplicate line fraction / duplicate paragraph fraction  0.30 / 0.30
+  duplicate line / paragraph character fraction           0.20 / 0.20
+  top 2-gram / 3-gram / 4-gram character fraction         0.20 / 0.18 / 0.16
+  duplicate 5, 6, 7, 8, 9, 10-gram character fraction     0.15, 0.14, 0.13, 0.12, 0.11, 0.10
+  ======================================================  =========================
+
+  padcheck reports the fractions as features (the trained model weighs them) rather than
+  dropping documents; the top n-gram thresholds only decide when the top n-gram is worth
+  pointing at as evidence (below them it is ordinary "of the" reuse).
+- Repeated sentence openings: share of sentences whose first ``opening_words`` words repeat
+  the opening of an earlier sentence ("The role of …", "The role of …").
+
+Embedded social posts (tweets) are *sources*: an article sentence that repeats a tweet is a
+duplicate of it, but a tweet itself never receives evidence and is not counted in any
+fraction. Numbers in messages are indices into ``Document.sentences`` / ``Document.blocks``
+(0-based, as in ``Evidence.related``).
+
+Defaults: ``min_words=5`` keeps short formulaic sentences ("Stir well.", "All rights
+reserved.") out of the duplicate counts. ``near_threshold=0.4``, ``near_min_words=6`` and
+``near_min_gap=5`` were set by reading the pairs they flag in padded and human pages of the
+``wild_train`` set: paraphrased restatements of a claim score 0.4-0.5, while human near-pairs
+are mostly adjacent (a headline echoed by its lead, parallel steps of a manual); with the gap
+rule 4% of human and 6% of padded excerpts get any near-duplicate. ``opening_words=3`` because
+two-word openings ("It is", "In the") repeat in any text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from padcheck.document import BlockKind, Document
+from padcheck.features._lexicon import load_lexicon
+from padcheck.features.base import Evidence, Extraction, FeatureSpec
+
+__all__ = [
+    "RepetitionExtractor",
+    "Unit",
+    "document_units",
+    "exact_duplicates",
+    "near_duplicates",
+    "normalise",
+    "word_spans",
+]
+
+NAME = "repetition"
+
+# A word: letters/digits with inner apostrophes, hyphens or dots ("don't", "Iran-backed", "U.S").
+# Every repetition needs a separator character, so matching is linear (no backtracking).
+_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+_URL = re.compile(r"\S*(?:https?://|www\.|pic\.twitter\.com/)\S*")
+
+_BODY_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE})
+_SOURCE_KINDS = frozenset({BlockKind.SOCIAL_POST})
+_SKIP_KINDS = frozenset({BlockKind.CODE, BlockKind.CODE_FENCE})
+
+# MinHash / LSH layout: 24 bands of 2 rows puts the LSH S-curve midpoint near Jaccard 0.2, so
+# pairs at the 0.4 threshold become candidates with probability ~0.985; every candidate is then
+# verified with the exact Jaccard, so the loose curve costs time, not precision.
+_BANDS, _ROWS = 24, 2
+_BUCKET_CAP = 4  # members kept per LSH bucket: bounds work on 100k near-identical sentences
+_MESSAGE_CHARS = 60
+_SPECS = (
+    ("duplicate_paragraph_frac", "share of body words in paragraphs that repeat an earlier paragraph word for word"),
+    ("duplicate_sentence_frac", "share of body words in sentences that repeat an earlier sentence or a social post "
+                                "word for word (outside repeated paragraphs)"),
+    ("near_duplicate_frac", "share of body words in sentences that restate an earlier sentence or social post "
+                            "(content-word Jaccard >= near_threshold)"),
+    ("top_2gram_frac", "Gopher: share of word characters covered by the most frequent repeated word 2-gram"),
+    ("top_3gram_frac", "Gopher: share of word characters covered by the most frequent repeated word 3-gram"),
+    ("top_4gram_frac", "Gopher: share of word characters covered by the most frequent repeated word 4-gram"),
+    ("dup_5gram_frac", "Gopher: share of word characters inside word 5-grams that occurred earlier"),
+    ("dup_7gram_frac", "Gopher: share of word characters inside word 7-grams that occurred earlier"),
+    ("dup_10gram_frac", "Gopher: share of word characters inside word 10-grams that occurred earlier"),
+    ("repeated_opening_frac", "share of body sentences whose first words repeat an earlier sentence's opening"),
+)
+_TOP_NS = (2, 3, 4)
+_DUP_NS = (5, 7, 10)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the words in ``text[start:end]``, as offsets into ``text``."""
+    end = len(text) if end is None else end
+    return [m.span() for m in _WORD.finditer(text, start, end)]
+
+
+def normalise(text: str) -> str:
+    """Lower-cased words joined by one space: case, whitespace and punctuation removed."""
+    return " ".join(m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text))
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    return frozenset(e.phrase.lower() for e in load_lexicon("function_words.tsv") if e.tag != "number")
+
+
+def content_stems(words: Iterable[str], stem_chars: int) -> frozenset[str]:
+    """Set of content-word stems: function words dropped, each word cut to ``stem_chars`` letters."""
+    stop = _function_words()
+    return frozenset(w[:stem_chars] for w in words if w not in stop)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence as repetition sees it.
+
+    Attributes
+    ----------
+    sentence : int
+        Index into ``Document.sentences``.
+    role : str
+        ``"body"`` (counted, may get evidence), ``"source"`` (a social-post line: may be repeated,
+        never counted nor flagged), ``"heading"`` or ``"code"``.
+    start, end : int
+        Span of the unit in ``Document.text`` (a social-post unit is one line of the post).
+    words : tuple of str
+        Lower-cased words.
+    """
+
+    sentence: int
+    role: str
+    start: int
+    end: int
+    words: tuple[str, ...]
+
+
+def document_units(doc: Document) -> list[Unit]:
+    """Split ``doc`` into :class:`Unit` objects: social-post lines first, then sentences in order.
+
+    Social posts come first so that an article sentence repeating a tweet is the "later copy"
+    wherever the tweet sits.
+    """
+    sources: list[Unit] = []
+    units: list[Unit] = []
+    text = doc.text
+    for s in doc.sentences:
+        kind = doc.blocks[s.block].kind
+        if kind in _SOURCE_KINDS:
+            # One tweet sentence may hold the post and its attribution line: compare line by line,
+            # without links, which the article never repeats.
+            pos = s.start
+            for piece in re.split(r"[\r\n]+", s.text):
+                a = text.find(piece, pos, s.end) if piece else -1
+                if a < 0:
+                    continue
+                pos = a + len(piece)
+                words = tuple(normalise(_URL.sub(" ", piece)).split())
+                if words:
+                    sources.append(Unit(s.index, "source", a, a + len(piece), words))
+            continue
+        role = "body" if kind in _BODY_KINDS else "heading" if kind is BlockKind.HEADING else "code"
+        units.append(Unit(s.index, role, s.start, s.end, tuple(normalise(s.text).split())))
+    return sources + units
+
+
+def exact_duplicates(keys: Iterable[str | None]) -> list[int | None]:
+    """For each key, the position of its first earlier occurrence (``None`` if first or key is ``None``)."""
+    first: dict[str, int] = {}
+    out: list[int | None] = []
+    for i, key in enumerate(keys):
+        if key is None:
+            out.append(None)
+            continue
+        j = first.setdefault(key, i)
+        out.append(j if j != i else None)
+    return out
+
+
+def _minhash(sets: list[frozenset[str]], n_perm: int) -> np.ndarray:
+    """MinHash signatures (``len(sets) x n_perm`` uint64) of non-empty sets of strings.
+
+    Strings get vocabulary ids in order of first appearance (deterministic, unlike ``hash()``),
+    then each of ``n_perm`` fixed multiply-shift hash functions is applied to all ids at once.
+    """
+    vocab: dict[str, int] = {}
+    # Sorted, because set iteration order depends on the per-process string hash seed.
+    ids = np.fromiter((vocab.setdefault(w, len(vocab)) for s in sets for w in sorted(s)), dtype=np.uint64)
+    ids += np.uint64(1)
+    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    rng = np.random.default_rng(20211208)  # fixed seed: signatures must not change between runs
+    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
+    signatures = np.empty((len(sets), n_perm), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n_perm):  # one hash function at a time keeps memory at one copy of ``ids``
+            hashed = (a[k] * ids + b[k]) >> np.uint64(32)  # wraps mod 2**64 on purpose
+            signatures[:, k] = np.minimum.reduceat(hashed, offsets)
+    return signatures
+
+
+def near_duplicates(
+    sets: list[frozenset[str] | None],
+    threshold: float,
+    positions: list[int] | None = None,
+    min_gap: int = 0,
+) -> list[tuple[int, float] | None]:
+    """For each set, the earliest earlier set with Jaccard >= ``threshold``, found through LSH.
+
+    Parameters
+    ----------
+    sets : list of frozenset or None
+        Content-word stem sets in text order; ``None`` marks a unit that takes no part.
+    threshold : float
+        Minimum Jaccard similarity.
+    positions : list of int, optional
+        Position of each set in the text (e.g. its sentence index); defaults to its list index.
+    min_gap : int
+        Pairs closer than this many positions are not reported.
+
+    Returns
+    -------
+    list
+        ``(position of the earlier set, Jaccard)`` or ``None`` per input.
+    """
+    out: list[tuple[int, float] | None] = [None] * len(sets)
+    positions = list(range(len(sets))) if positions is None else positions
+    live = [i for i, s in enumerate(sets) if s]
+    if len(live) < 2:
+        return out
+    signatures = _minhash([sets[i] for i in live], _BANDS * _ROWS)
+    # One integer key per (unit, band): the band's two 32-bit minima side by side.
+    keys = (signatures[:, 0::2] << np.uint64(32)) | signatures[:, 1::2]
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for row, i in enumerate(live):
+        mine = sets[i]
+        candidates: set[int] = set()
+        for band, key in enumerate(keys[row].tolist()):
+            members = buckets.setdefault((band, key), [])
+            candidates.update(members)
+            if len(members) < _BUCKET_CAP:
+                members.append(i)
+        for j in sorted(candidates):
+            if abs(positions[i] - positions[j]) < min_gap:
+                continue
+            other = sets[j]
+            inter = len(mine & other)
+            jaccard = inter / (len(mine) + len(other) - inter)
+            if jaccard >= threshold:
+                out[i] = (j, jaccard)
+                break
+    return out
+
+
+def _ngram_keys(ids: np.ndarray, n: int) -> np.ndarray:
+    """A 64-bit hash for each word n-gram of ``ids`` (collisions are negligible at 2**-64)."""
+    with np.errstate(over="ignore"):
+        keys = np.zeros(len(ids) - n + 1, dtype=np.uint64)
+        for k in range(n):
+            keys = keys * np.uint64(1_000_003) + ids[k:len(ids) - n + 1 + k]
+    return keys
+
+
+def top_ngram(ids: np.ndarray, lengths: np.ndarray, n: int) -> tuple[float, np.ndarray]:
+    """Gopher top n-gram: characters of the most frequent n-gram times its count, and its positions.
+
+    Only a repeated n-gram counts (a top n-gram seen once covers nothing). Ties go to the n-gram
+    that appears first, as ``Counter.most_common`` does in datatrove.
+    """
+    if len(ids) < n:
+        return 0.0, np.empty(0, dtype=np.int64)
+    keys = _ngram_keys(ids, n)
+    uniq, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    best_count = counts.max()
+    if best_count < 2:
+        return 0.0, np.empty(0, dtype=np.int64)
+    best = np.flatnonzero(counts == best_count)
+    best = best[np.argmin(first[best])]
+    positions = np.flatnonzero(inverse == best)
+    chars = float(lengths[positions[0]:positions[0] + n].sum()) * int(best_count)
+    return chars, positions
+
+
+def duplicate_ngram_mask(ids: np.ndarray, n: int) -> np.ndarray:
+    """Boolean mask of words inside an n-gram that already occurred earlier (Gopher dup n-grams)."""
+    mask = np.zeros(len(ids), dtype=bool)
+    if len(ids) < n:
+        return mask
+    keys = _ngram_keys(ids, n)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    starts = np.flatnonzero(first[inverse] != np.arange(len(keys)))
+    if len(starts):
+        cover = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.add.at(cover, starts, 1)
+        np.add.at(cover, starts + n, -1)
+        mask = np.cumsum(cover[:-1]) > 0
+    return mask
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MESSAGE_CHARS else text[:_MESSAGE_CHARS - 1].rstrip() + "…"
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(first, last + 1)`` of each run of ``True`` in ``mask``."""
+    if not mask.any():
+        return []
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Extractor
+
+
+class RepetitionExtractor:
+    """Exact and near-duplicate text, Gopher n-gram repetition and repeated sentence openings.
+
+    Parameters
+    ----------
+    min_words : int, default 5
+        Sentences and paragraphs with fewer words are never exact duplicates ("Stir well.").
+    near_threshold : float, default 0.4
+        Content-word Jaccard similarity from which a sentence restates an earlier one.
+    near_min_words : int, default 6
+        Sentences with fewer distinct content-word stems take no part in near-duplicate search.
+    near_min_gap : int, default 5
+        A restatement must sit at least this many sentences after what it restates: a headline
+        echoed by the lead, or two parallel steps of a manual, are normal writing.
+    stem_chars : int, default 6
+        Content words are cut to this many characters before comparing (a cheap stemmer).
+    opening_words : int, default 3
+        Number of leading words that make a sentence's opening.
+    top_2gram_threshold, top_3gram_threshold, top_4gram_threshold : float, default 0.20, 0.18, 0.16
+        Gopher (table A1) thresholds; the top n-gram gets evidence only above them.
+
+    Examples
+    --------
+    >>> import padcheck
+    >>> text = "The bridge will close on Monday for repairs.\\n\\nIt rained.\\n\\nThe bridge will close on Monday for repairs."
+    >>> out = RepetitionExtractor().extract(padcheck.parse(text))
+    >>> [(e.code, e.sentence, e.related) for e in out.evidence if e.code.startswith("repetition.dup")]
+    [('repetition.duplicate_paragraph', 2, 0)]
+    """
+
+    name = NAME
+    specs = tuple(FeatureSpec(f"{NAME}.{short}", meaning, "[0, 1]") for short, meaning in _SPECS)
+
+    def __init__(
+        self,
+        *,
+        min_words: int = 5,
+        near_threshold: float = 0.4,
+        near_min_words: int = 6,
+        near_min_gap: int = 5,
+        stem_chars: int = 6,
+        opening_words: int = 3,
+        top_2gram_threshold: float = 0.20,
+        top_3gram_threshold: float = 0.18,
+        top_4gram_threshold: float = 0.16,
+    ) -> None:
+        self.min_words = min_words
+        self.near_threshold = near_threshold
+        self.near_min_words = near_min_words
+        self.near_min_gap = near_min_gap
+        self.stem_chars = stem_chars
+        self.opening_words = opening_words
+        self.top_2gram_threshold = top_2gram_threshold
+        self.top_3gram_threshold = top_3gram_threshold
+        self.top_4gram_threshold = top_4gram_threshold
+
+    def extract(self, doc: Document) -> Extraction:
+        """Compute the repetition features of ``doc`` and the evidence for them.
+
+        Parameters
+        ----------
+        doc : Document
+            A parsed document.
+
+        Returns
+        -------
+        Extraction
+            Every feature of :attr:`specs` (fractions in [0, 1]) and the evidence.
+        """
+        features = {spec.name: 0.0 for spec in self.specs}
+        units = document_units(doc)
+        evidence: list[Evidence] = []
+        body_words = sum(len(u.words) for u in units if u.role == "body")
+        if body_words:
+            flagged = self._duplicates(doc, units, body_words, features, evidence)
+            self._near_duplicates(doc, units, flagged, body_words, features, evidence)
+            self._openings(doc, units, flagged, features, evidence)
+        self._ngrams(doc, units, features, evidence)
+        return Extraction(features, tuple(evidence))
+
+    # -- exact duplicates -------------------------------------------------------------------
+
+    def _duplicates(self, doc, units, body_words, features, evidence) -> set[int]:
+        """Exact duplicate paragraphs, then sentences; returns the flagged unit positions."""
+        flagged: set[int] = set()
+        sentences = doc.sentences
+        by_sentence = {u.sentence: i for i, u in enumerate(units) if u.role == "body"}
+
+        blocks = [b for b in doc.blocks if b.kind in _BODY_KINDS]
+        block_keys = []
+        for b in blocks:
+            key = normalise(b.text)
+            block_keys.append(key if key.count(" ") + 1 >= self.min_words else None)
+        block_sentences: dict[int, list[int]] = {}
+        for s in sentences:
+            block_sentences.setdefault(s.block, []).append(s.index)
+        para_words = 0
+        for b, earlier in zip(blocks, exact_duplicates(block_keys)):
+            if earlier is None:
+                continue
+            first = blocks[earlier]
+            mine, theirs = block_sentences.get(b.index, []), block_sentences.get(first.index, [])
+            for k, s_index in enumerate(mine):
+                pos = by_sentence[s_index]
+                flagged.add(pos)
+                n = len(units[pos].words)
+                para_words += n
+                s = sentences[s_index]
+                evidence.append(Evidence(
+                    f"{NAME}.duplicate_paragraph", s_index, s.start, s.end, float(max(n, 1)),
+                    f"repeats paragraph {first.index} word for word", f"{NAME}.duplicate_paragraph_frac",
+                    related=theirs[min(k, len(theirs) - 1)] if theirs else None,
+                ))
+        features[f"{NAME}.duplicate_paragraph_frac"] = min(para_words / body_words, 1.0)
+
+        keys = [
+            " ".join(u.words) if u.role in ("body", "source") and len(u.words) >= self.min_words else None
+            for u in units
+        ]
+        sent_words = 0
+        for pos, earlier in enumerate(exact_duplicates(keys)):
+            u = units[pos]
+            if earlier is None or u.role != "body" or pos in flagged:
+                continue
+            flagged.add(pos)
+            sent_words += len(u.words)
+            first = units[earlier]
+            what = "a social post" if first.role == "source" else "sentence"
+            evidence.append(Evidence(
+                f"{NAME}.duplicate_sentence", u.sentence, u.start, u.end, float(len(u.words)),
+                f"repeats {what} {first.sentence} word for word", f"{NAME}.duplicate_sentence_frac",
+                related=first.sentence,
+            ))
+        features[f"{NAME}.duplicate_sentence_frac"] = min(sent_words / body_words, 1.0)
+        return flagged
+
+    # -- near duplicates --------------------------------------------------------------------
+
+    def _near_duplicates(self, doc, units, flagged, body_words, features, evidence) -> None:
+        sets: list[frozenset[str] | None] = []
+        for pos, u in enumerate(units):
+            if u.role not in ("body", "source") or pos in flagged:
+                sets.append(None)
+                continue
+            stems = content_stems(u.words, self.stem_chars)
+            sets.append(stems if len(stems) >= self.near_min_words else None)
+        near_words = 0
+        hits = near_duplicates(sets, self.near_threshold, [u.sentence for u in units], self.near_min_gap)
+        for pos, hit in enumerate(hits):
+            u = units[pos]
+            if hit is None or u.role != "body":
+                continue
+            earlier, jaccard = hit
+            near_words += len(u.words)
+            first = units[earlier]
+            what = "a social post" if first.role == "source" else "sentence"
+            evidence.append(Evidence(
+                f"{NAME}.near_duplicate", u.sentence, u.start, u.end, float(len(u.words)) * jaccard,
+                f"restates {what} {first.sentence} ({jaccard:.0%} of content words shared)",
+                f"{NAME}.near_duplicate_frac", related=first.sentence,
+            ))
+        features[f"{NAME}.near_duplicate_frac"] = min(near_words / body_words, 1.0)
+
+    # -- sentence openings ------------------------------------------------------------------
+
+    def _openings(self, doc, units, flagged, features, evidence) -> None:
+        k = self.opening_words
+        # Exact copies are already evidence of their own; their openings would say it twice.
+        eligible = [u for pos, u in enumerate(units) if u.role == "body" and len(u.words) > k and pos not in flagged]
+        if not eligible:
+            return
+        first: dict[tuple[str, ...], int] = {}
+        repeats = 0
+        text = doc.text
+        for u in eligible:
+            opening = u.words[:k]
+            earlier = first.setdefault(opening, u.sentence)
+            if earlier == u.sentence:
+                continue
+            repeats += 1
+            spans = word_spans(text, u.start, u.end)[:k]
+            a, b = spans[0][0], spans[-1][1]
+            evidence.append(Evidence(
+                f"{NAME}.repeated_opening", u.sentence, a, b, 1.0,
+                f"opening '{_quote(text[a:b])}' repeats sentence {earlier}", f"{NAME}.repeated_opening_frac",
+                related=earlier,
+            ))
+        features[f"{NAME}.repeated_opening_frac"] = repeats / len(eligible)
+
+    # -- Gopher n-grams ---------------------------------------------------------------------
+
+    def _ngrams(self, doc, units, features, evidence) -> None:
+        text = doc.text
+        stream = [u for u in units if u.role != "code"]
+        spans: list[tuple[int, int]] = []
+        owner: list[int] = []  # unit position (in stream) of each word
+        for pos, u in enumerate(stream):
+            found = word_spans(text, u.start, u.end)
+            spans.extend(found)
+            owner.extend([pos] * len(found))
+        if not spans:
+            return
+        vocab: dict[str, int] = {}
+        ids = np.fromiter(
+            (vocab.setdefault(text[a:b].lower().replace("’", "'"), len(vocab)) for a, b in spans),
+            dtype=np.uint64, count=len(spans),
+        )
+        lengths = np.fromiter((b - a for a, b in spans), dtype=np.int64, count=len(spans))
+        owner_arr = np.asarray(owner, dtype=np.int64)
+        counted = np.fromiter((stream[o].role != "source" for o in owner), dtype=bool, count=len(owner))
+        total = float(lengths[counted].sum())
+        if total <= 0:
+            return
+        thresholds = {2: self.top_2gram_threshold, 3: self.top_3gram_threshold, 4: self.top_4gram_threshold}
+        for n in _TOP_NS:
+            chars, positions = top_ngram(ids, lengths, n)
+            frac = min(chars / total, 1.0)
+            features[f"{NAME}.top_{n}gram_frac"] = float(frac)
+            if frac <= thresholds[n]:
+                continue
+            for p in positions.tolist():
+                u = stream[owner[p]]
+                last = p + n - 1
+                if u.role == "source" or owner[last] != owner[p]:
+                    continue  # never flag a tweet; skip n-grams that straddle two sentences
+                a, b = spans[p][0], spans[last][1]
+                evidence.append(Evidence(
+                    f"{NAME}.top_ngram", u.sentence, a, b, float(lengths[p:p + n].sum()),
+                    f"most frequent {n}-word phrase '{_quote(text[a:b])}' ({frac:.0%} of the text)",
+                    f"{NAME}.top_{n}gram_frac",
+                ))
+        cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
+        for n in _DUP_NS:
+            mask = duplicate_ngram_mask(ids, n)
+            features[f"{NAME}.dup_{n}gram_frac"] = min(float(lengths[mask & counted].sum()) / total, 1.0)
+            # Evidence: each run of repeated words, cut at sentence boundaries.
+            for lo, hi in _runs(mask):
+                inner = cuts[np.searchsorted(cuts, lo, "right"):np.searchsorted(cuts, hi, "left")].tolist()
+                for a_w, b_w in zip([lo, *inner], [*inner, hi]):
+                    u = stream[owner[a_w]]
+                    if u.role == "source":
+                        continue
+                    a, b = spans[a_w][0], spans[b_w - 1][1]
+                    evidence.append(Evidence(
+                        f"{NAME}.duplicate_ngram", u.sentence, a, b, float(lengths[a_w:b_w].sum()),
+                        f"repeats {n}-word phrases: '{_quote(text[a:b])}'", f"{NAME}.dup_{n}gram_frac",
+                    ))
