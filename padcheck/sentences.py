@@ -38,20 +38,21 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(never), frozenset(maybe), frozenset(starters)
 
 
-def _is_boundary(text: str, mark_start: int, next_start: int) -> bool:
+def _is_boundary(text: str, region_start: int, mark_start: int, next_start: int) -> bool:
     """Whether the mark run beginning at ``mark_start`` ends a sentence."""
     if next_start >= len(text):
         return True
     nxt = text[next_start]
     if nxt.islower():
         return False  # "e.g. this", "... and then", "Inc. said"
-    first = _FIRST_WORD.match(text, next_start).group(1)
+    # Look at most 64 characters either side, so one decision costs O(1) however long the text.
+    first = _FIRST_WORD.match(text, next_start, next_start + 64).group(1)
     mark = text[mark_start]
     if mark != ".":
         return True  # "!", "?" and "…" followed by a capital or digit
     if text.startswith("...", mark_start) and not text.startswith("....", mark_start):
         return True  # ellipsis followed by a capital: a new sentence
-    before = _WORD_BEFORE.search(text, 0, mark_start + 1)
+    before = _WORD_BEFORE.search(text, max(0, mark_start - 64), mark_start + 1)
     if before is None:
         return True
     word = before.group(0).lstrip("\"'“‘«([").lower()
@@ -63,7 +64,7 @@ def _is_boundary(text: str, mark_start: int, next_start: int) -> bool:
     if word in maybe or re.fullmatch(r"(?:[a-z]\.){2,}", word):
         # "U.S.", "Inc.", "a.m." end a sentence only when a typical sentence opener follows.
         return first.lower() in starters
-    if word[:-1].isdigit() and before.start() == 0 and len(word) <= 4:
+    if word[:-1].isdigit() and len(word) <= 4 and before.start() <= region_start:
         return False  # a list marker "1." at the very start
     return True
 
@@ -94,7 +95,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     cursor = start
     for m in _BOUNDARY.finditer(text, start, end):
-        if _is_boundary(text, m.start(), m.end()):
+        if _is_boundary(text, start, m.start(), m.end()):
             _append_trimmed(text, cursor, m.end(), spans)
             cursor = m.end()
     _append_trimmed(text, cursor, end, spans)

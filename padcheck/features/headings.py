@@ -21,10 +21,10 @@ heading density, so a two-line snippet is not "50 headings per 100 words"), ``ma
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
-from padcheck.document import Block, BlockKind, Document
+from padcheck.document import Block, Document
 from padcheck.features.base import Evidence, Extraction, FeatureSpec
 
 __all__ = ["HeadingExtractor", "compile_templates", "normalise_heading"]
@@ -68,7 +68,7 @@ def normalise_heading(text: str) -> str:
     return _TRAILING.sub("", text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_templates(filename: str = TEMPLATE_LEXICON) -> tuple[re.Pattern, tuple[tuple[str, float, str], ...]]:
     """Compile a heading-template TSV into one regex alternation.
 
@@ -184,7 +184,7 @@ class HeadingExtractor:
             if len(h.text) <= self.max_heading_chars:
                 m = regex.fullmatch(normalise_heading(h.text))
                 if m:
-                    pattern, weight, _ = entries[int(m.lastgroup[1:])]
+                    weight = entries[int(m.lastgroup[1:])][1]
                     template_weight += weight
                     msg = f"template heading '{quoted}'"
                     for feature in ("heading.template_share", "heading.template_count"):

@@ -32,7 +32,7 @@ Reason codes
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import PhraseMatch, load_lexicon, matcher
@@ -47,7 +47,9 @@ PLACEHOLDER_LEXICON = "prompt_placeholders.tsv"
 # Bounded character classes and no nested quantifiers: every regex here is linear in the text.
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,60})\]")
 _SNAKE = re.compile(r"[a-z]{2,20}(?:_[a-z]{2,20}){1,3}")  # "[article_title]": a template variable
-_WORD_COUNT = re.compile(r"\bword[ \t]+count[ \t]*[:=\-–][ \t]*(?:approx\.?[ \t]*|~[ \t]*)?\d[\d,.]*(?:[ \t]+words)?", re.I)
+_WORD_COUNT = re.compile(
+    r"\bword[ \t]+count[ \t]*[:=\-–][ \t]*(?:approx\.?[ \t]*|~[ \t]*)?\d[\d,.]*(?:[ \t]+words)?", re.IGNORECASE
+)
 _META_LABEL = re.compile(r"[ \t>*#_-]{0,8}([A-Za-z][A-Za-z ]{0,24}?)[ \t*_]{0,4}:")
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+\S")
 _MD_BOLD = re.compile(r"(?:\d{1,3}[.)][ \t]+|[-*•][ \t]+)?\*\*[^*\n]{1,120}\*\*")
@@ -97,7 +99,7 @@ def is_quoted(doc: Document, sentence: int, start: int) -> bool:
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def _label_weights(filename: str) -> dict[str, tuple[float, str]]:
     return {e.phrase.lower(): (e.weight, e.tag) for e in load_lexicon(filename)}
 

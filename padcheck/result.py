@@ -1,0 +1,129 @@
+"""What :func:`padcheck.score` returns: a probability that explains itself sentence by sentence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["Reason", "SentenceResult", "PadResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a sentence counts as padding.
+
+    Attributes
+    ----------
+    code : str
+        Stable dotted reason code (``"filler.phrase"``, ``"repetition.duplicate_paragraph"``).
+    message : str
+        Human message quoting what matched.
+    start, end : int
+        Span of what matched in ``PadResult.text``.
+    log_odds : float
+        The share of the document's log-odds this reason carries.
+    related : int or None
+        Index of a related sentence (for a repetition: the first copy).
+    """
+
+    code: str
+    message: str
+    start: int
+    end: int
+    log_odds: float
+    related: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceResult:
+    """One sentence with its padding score (0–1) and its reasons, strongest first."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    score: float
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def is_padding(self) -> bool:
+        """Whether the sentence carries at least half a unit of padding evidence (score ≥ 0.5)."""
+        return self.score >= 0.5
+
+
+@dataclass(frozen=True)
+class PadResult:
+    """The padding verdict for one document.
+
+    Attributes
+    ----------
+    probability : float
+        Calibrated probability (0–1) that the text is padded, machine-written filler.
+    is_padded : bool
+        ``probability >= threshold``.
+    threshold : float
+        The model's default decision threshold.
+    features : dict
+        Feature name → value.
+    contributions : dict
+        Feature name → log-odds contribution; ``intercept + sum(contributions) == logit``.
+    intercept : float
+        The model's calibrated intercept.
+    logit : float
+        The document's calibrated log-odds.
+    sentences : tuple of SentenceResult
+        Every sentence with its score and reasons.
+    essence : str
+        The text without padding sentences, duplicate copies and headings.
+    text : str
+        The text the spans index (the extracted text for HTML input).
+    format : str
+        The format the input was parsed as.
+    truncated : bool
+        Whether the input was cut at ``max_chars`` before scoring.
+    """
+
+    probability: float
+    is_padded: bool
+    threshold: float
+    features: dict
+    contributions: dict
+    intercept: float
+    logit: float
+    sentences: tuple[SentenceResult, ...]
+    essence: str
+    text: str
+    format: str
+    truncated: bool = False
+
+    def top_sentences(self, k: int = 5) -> list[SentenceResult]:
+        """The ``k`` sentences with the highest padding score (ties in text order), score > 0."""
+        ranked = sorted((s for s in self.sentences if s.score > 0), key=lambda s: (-s.score, s.index))
+        return ranked[:k]
+
+    def top_reasons(self, k: int = 5) -> list[Reason]:
+        """The ``k`` reasons carrying the most log-odds across the document."""
+        reasons = [r for s in self.sentences for r in s.reasons]
+        return sorted(reasons, key=lambda r: -r.log_odds)[:k]
+
+    def to_dict(self, sentences: bool = True) -> dict:
+        """A JSON-serialisable dict (``sentences=False`` leaves out the per-sentence detail)."""
+        out = {
+            "probability": self.probability,
+            "is_padded": self.is_padded,
+            "threshold": self.threshold,
+            "logit": self.logit,
+            "intercept": self.intercept,
+            "format": self.format,
+            "truncated": self.truncated,
+            "features": dict(self.features),
+            "contributions": dict(self.contributions),
+            "top_reasons": [asdict(r) for r in self.top_reasons()],
+            "essence": self.essence,
+        }
+        if sentences:
+            out["sentences"] = [
+                {**{k: getattr(s, k) for k in ("index", "start", "end", "text", "score")},
+                 "reasons": [asdict(r) for r in s.reasons]}
+                for s in self.sentences
+            ]
+        return out

@@ -1,0 +1,201 @@
+"""``score`` and ``score_many``: text → features → calibrated probability with explanations.
+
+Explanations are faithful by construction. The model is linear, so each feature's log-odds
+contribution is exact; a feature's positive contribution is split over the sentences holding
+its evidence, in proportion to evidence weight, and the lexical signal's contribution is split
+over the sentences whose n-grams produced it. A sentence's score is ``1 - exp(-L)`` where ``L``
+is the log-odds credited to it, so removing high-scoring sentences removes their evidence and
+lowers the probability.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+
+from padcheck.document import BlockKind, Document
+from padcheck.features import extract_all
+from padcheck.model import PadModel, default_model, load_model, sigmoid
+from padcheck.parse import Format, coerce_text, parse
+from padcheck.result import PadResult, Reason, SentenceResult
+
+__all__ = ["score", "score_many", "featurize", "DEFAULT_MAX_CHARS", "LEXICAL_FEATURE"]
+
+#: Work per document is bounded: longer inputs are cut here and the result says ``truncated``.
+DEFAULT_MAX_CHARS = 1_000_000
+LEXICAL_FEATURE = "lexical.logit"
+_NOT_ESSENCE = (BlockKind.HEADING, BlockKind.CODE_FENCE, BlockKind.CODE)
+
+
+def _resolve(model: PadModel | str | os.PathLike | None) -> PadModel:
+    if model is None:
+        return default_model()
+    if isinstance(model, PadModel):
+        return model
+    return load_model(model)
+
+
+def featurize(doc: Document, model: PadModel | None = None):
+    """Features (name → value) and evidence of a document, as the model sees them."""
+    extraction = extract_all(doc)
+    features = dict(extraction.features)
+    if model is not None and model.lexical is not None:
+        features[LEXICAL_FEATURE] = model.lexical.logit(doc.text)
+    return features, extraction.evidence
+
+
+def score(
+    text: str | bytes,
+    *,
+    format: Format = "auto",
+    model: PadModel | str | os.PathLike | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> PadResult:
+    """Score one text for padding.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The document (bytes are decoded as UTF-8).
+    format : {"auto", "text", "markdown", "html"}
+        Input format, detected by default.
+    model : PadModel, path or None
+        The model; ``None`` uses the model shipped with padcheck (loaded once).
+    max_chars : int
+        Inputs longer than this are cut before scoring and the result is marked ``truncated``.
+
+    Returns
+    -------
+    PadResult
+        Calibrated probability, verdict, features, contributions and per-sentence reasons.
+
+    Examples
+    --------
+    >>> r = score("Certainly! Here is a rewritten version of your article.")
+    >>> 0.0 <= r.probability <= 1.0
+    True
+    """
+    pad_model = _resolve(model)
+    source = coerce_text(text)
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be a positive number of characters, got {max_chars}")
+    truncated = len(source) > max_chars
+    doc = parse(source[:max_chars] if truncated else source, format)
+    return _explain(doc, pad_model, truncated)
+
+
+def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
+    features, evidence = featurize(doc, model)
+    contributions = model.contributions(features)
+    logit = model.intercept + sum(contributions.values())
+    probability = sigmoid(logit)
+
+    credit = np.zeros(len(doc.sentences))
+    reasons: dict[int, list[Reason]] = defaultdict(list)
+    by_feature: dict[str, list] = defaultdict(list)
+    for item in evidence:
+        by_feature[item.feature].append(item)
+    for name, items in by_feature.items():
+        share = contributions.get(name, 0.0)
+        if share <= 0:
+            continue
+        total = sum(e.weight for e in items)
+        for e in items:
+            part = share * e.weight / total
+            credit[e.sentence] += part
+            reasons[e.sentence].append(Reason(e.code, e.message, e.start, e.end, part, e.related))
+    if model.lexical is not None and LEXICAL_FEATURE in model.feature_names:
+        j = model.feature_names.index(LEXICAL_FEATURE)
+        per_sentence = model.lexical.sentence_logits(doc) * (model.coef[j] / model.scale[j])
+        for i, part in enumerate(per_sentence):
+            if part > 0.05:
+                credit[i] += part
+                s = doc.sentences[i]
+                reasons[i].append(Reason("lexical.wording", f"wording typical of machine text (+{part:.2f} log-odds)",
+                                         s.start, s.end, float(part)))
+
+    duplicate_sentences = {e.sentence for e in evidence if e.code.startswith("repetition.") and e.related is not None}
+    sentences = []
+    kept: list[tuple[int, str]] = []
+    for s in doc.sentences:
+        value = 1.0 - math.exp(-credit[s.index]) if credit[s.index] > 0 else 0.0
+        ordered = tuple(sorted(reasons.get(s.index, ()), key=lambda r: -r.log_odds))
+        sentences.append(SentenceResult(s.index, s.start, s.end, s.text, value, ordered))
+        if value < 0.5 and s.index not in duplicate_sentences and doc.blocks[s.block].kind not in _NOT_ESSENCE:
+            kept.append((s.block, s.text))
+    return PadResult(
+        probability=probability,
+        is_padded=probability >= model.threshold,
+        threshold=model.threshold,
+        features=features,
+        contributions=contributions,
+        intercept=model.intercept,
+        logit=logit,
+        sentences=tuple(sentences),
+        essence=_join_essence(kept),
+        text=doc.text,
+        format=doc.format,
+        truncated=truncated,
+    )
+
+
+def _join_essence(kept: list[tuple[int, str]]) -> str:
+    parts: list[str] = []
+    last_block = None
+    for block, text in kept:
+        if parts:
+            parts.append(" " if block == last_block else "\n\n")
+        parts.append(text)
+        last_block = block
+    return "".join(parts)
+
+
+def score_many(
+    texts: Iterable[str | bytes],
+    *,
+    format: Format = "auto",
+    model: PadModel | str | os.PathLike | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    n_jobs: int = 1,
+) -> list[PadResult]:
+    """Score many texts; ``n_jobs > 1`` uses that many processes (results keep input order).
+
+    Parameters
+    ----------
+    texts : iterable of str or bytes
+        The documents.
+    format, model, max_chars
+        As in :func:`score`.
+    n_jobs : int
+        Worker processes (``-1`` = all cores). Each worker loads the model once.
+
+    Returns
+    -------
+    list of PadResult
+        One result per input, in input order.
+    """
+    if not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"n_jobs must be a positive number of processes or -1 (all cores), got {n_jobs!r}")
+    pad_model = _resolve(model)
+    texts = list(texts)
+    if n_jobs == 1 or len(texts) < 2:
+        return [score(t, format=format, model=pad_model, max_chars=max_chars) for t in texts]
+    from joblib import Parallel, delayed
+
+    n = min((os.cpu_count() or 1) if n_jobs == -1 else n_jobs, len(texts))
+    chunks = [texts[i::n] for i in range(n)]
+    parts = Parallel(n_jobs=n)(
+        delayed(_score_chunk)(chunk, format, pad_model, max_chars) for chunk in chunks
+    )
+    results: list[PadResult | None] = [None] * len(texts)
+    for offset, part in enumerate(parts):
+        results[offset::n] = part
+    return results  # type: ignore[return-value]
+
+
+def _score_chunk(chunk, format, model, max_chars) -> list[PadResult]:
+    return [score(t, format=format, model=model, max_chars=max_chars) for t in chunk]
