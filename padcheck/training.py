@@ -38,7 +38,7 @@ from padcheck.scoring import LEXICAL_FEATURE, featurize
 
 __all__ = ["train", "read_jsonl", "feature_matrix", "tpr_at_fpr"]
 
-_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+_C_GRID = (0.1, 1.0, 10.0, 100.0)
 
 
 def read_jsonl(path: str | os.PathLike) -> list[dict]:
@@ -98,6 +98,42 @@ def _weights(rows: list[dict]) -> np.ndarray:
         cells[(r.get("source", ""), r["label"])] = cells.get((r.get("source", ""), r["label"]), 0) + 1
     w = np.array([1.0 / cells[(r.get("source", ""), r["label"])] for r in rows])
     return w * len(rows) / w.sum()
+
+
+class _BoundedLogistic:
+    """Weighted L2 logistic regression whose coefficients may be bounded below by zero.
+
+    Padding signals (duplicates, filler, template headings, leftovers, promo) only ever point
+    towards padding; forcing their weights to be non-negative keeps collinear signals from
+    cancelling out with opposite signs and keeps every explanation pointing the right way.
+    """
+
+    def __init__(self, C: float, nonnegative: np.ndarray):
+        self.C = C
+        self.nonnegative = nonnegative
+
+    def fit(self, Z: np.ndarray, y: np.ndarray, w: np.ndarray) -> _BoundedLogistic:
+        from scipy.optimize import minimize
+
+        n, d = Z.shape
+        w = w / w.sum()
+        sign = 2.0 * y - 1.0
+
+        def loss(theta):
+            coef, b = theta[:d], theta[d]
+            margin = sign * (Z @ coef + b)
+            value = np.sum(w * np.logaddexp(0.0, -margin)) + 0.5 * coef @ coef / (self.C * n)
+            g = -w * sign * (1.0 / (1.0 + np.exp(np.clip(margin, -50, 50))))
+            return value, np.concatenate([Z.T @ g + coef / (self.C * n), [g.sum()]])
+
+        bounds = [(0.0, None) if nn else (None, None) for nn in self.nonnegative] + [(None, None)]
+        res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+                       options={"maxiter": 2000})
+        self.coef_, self.intercept_ = res.x[:d], float(res.x[d])
+        return self
+
+    def decision_function(self, Z: np.ndarray) -> np.ndarray:
+        return Z @ self.coef_ + self.intercept_
 
 
 def _fit_lexical(X, y, w, C: float = 1.0) -> LogisticRegression:
@@ -176,8 +212,11 @@ def train(
         X = np.column_stack([X, lex])
         names.append(LEXICAL_FEATURE)
 
-    mean = X[fit].mean(axis=0)
-    scale = X[fit].std(axis=0)
+    # Evidence-bearing features stay unscaled and uncentred (an absent signal contributes exactly
+    # 0 log-odds); style features and the lexical logit are standardised.
+    evidence_like = np.array([not (n.startswith("density.") or n == LEXICAL_FEATURE) for n in names])
+    mean = np.where(evidence_like, 0.0, X[fit].mean(axis=0))
+    scale = np.where(evidence_like, 1.0, X[fit].std(axis=0))
     scale[scale < 1e-9] = 1.0
     Z = (X - mean) / scale
 
@@ -185,18 +224,18 @@ def train(
     for C in _C_GRID:
         fold_auc = []
         for a, b in GroupKFold(n_splits=5).split(fit, groups=groups[fit]):
-            m = LogisticRegression(C=C, max_iter=5000).fit(Z[fit[a]], y[fit[a]], sample_weight=w[fit[a]])
+            m = _BoundedLogistic(C, evidence_like).fit(Z[fit[a]], y[fit[a]], w[fit[a]])
             fold_auc.append(roc_auc_score(y[fit[b]], m.decision_function(Z[fit[b]]), sample_weight=w[fit[b]]))
         cv_scores[C] = float(np.mean(fold_auc))
     best_c = max(cv_scores, key=cv_scores.get)
-    clf = LogisticRegression(C=best_c, max_iter=5000).fit(Z[fit], y[fit], sample_weight=w[fit])
+    clf = _BoundedLogistic(best_c, evidence_like).fit(Z[fit], y[fit], w[fit])
 
     # Platt scaling on the calibration groups.
     raw_cal = clf.decision_function(Z[cal])
     platt = LogisticRegression(C=1e4, max_iter=1000).fit(raw_cal.reshape(-1, 1), y[cal], sample_weight=w[cal])
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    coef = clf.coef_[0] * a
-    intercept = float(clf.intercept_[0]) * a + b
+    coef = clf.coef_ * a
+    intercept = clf.intercept_ * a + b
 
     def prob(idx):
         return 1.0 / (1.0 + np.exp(-(Z[idx] @ coef + intercept)))
@@ -232,7 +271,55 @@ def train(
     )
     if out is not None:
         model.save(out)
+        write_model_card(model, Path(out) / "MODEL_CARD.md")
     return model, report
+
+
+def write_model_card(model: PadModel, path: Path) -> None:
+    """Write the model card (features, training data with hashes, metrics, library versions)."""
+    from padcheck.features import feature_specs
+
+    meta = model.metadata
+    report = meta.get("report", {})
+    specs = {s.name: s for s in feature_specs()}
+    lines = [
+        "# padcheck model card",
+        "",
+        f"padcheck {meta.get('padcheck_version')} · model format {1} · {len(model.feature_names)} features · "
+        f"default threshold {model.threshold:.4f} (false-positive rate {report.get('calibration', {}).get('target_fpr')}"
+        " on held-out human texts)",
+        "",
+        "Rebuild: `padcheck train ../shared/data/l2r/l2r.jsonl ../shared/data/wild/wild_train.jsonl --out models --jobs 2`",
+        "",
+        "## Training data",
+        "",
+        "| file | sha256 |",
+        "|---|---|",
+        *[f"| {f['name']} | `{f['sha256']}` |" for f in meta.get("training_files", [])],
+        "",
+        f"Rows: {meta.get('training_rows')} · grouped split (seed {meta.get('seed')}): {report.get('rows')}",
+        "",
+        "## Grouped held-out test metrics",
+        "",
+        "```json",
+        json.dumps(report.get("test", {}), indent=2),
+        "```",
+        "",
+        f"Grouped 5-fold CV AUROC by C: {report.get('cv', {}).get('C_grid')} (chosen {report.get('cv', {}).get('chosen_C')})",
+        "",
+        "## Features and calibrated coefficients",
+        "",
+        "| feature | coefficient | meaning |",
+        "|---|---:|---|",
+        *[f"| `{n}` | {c:+.3f} | {specs[n].description if n in specs else 'out-of-fold hashed n-gram logit'} |"
+          for n, c in zip(model.feature_names, model.coef, strict=True)],
+        "",
+        "## Library versions",
+        "",
+        *[f"- {k} {v}" for k, v in meta.get("libraries", {}).items()],
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def _metrics(y: np.ndarray, p: np.ndarray, threshold: float, rows: list[dict]) -> dict:

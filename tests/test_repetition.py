@@ -112,7 +112,7 @@ def check_contract(doc, out) -> None:
 
 def test_normalise_drops_case_whitespace_and_punctuation():
     assert normalise("  Stir, WELL!\n now… ") == "stir well now"
-    assert normalise("Iran-backed U.S. bases") == "iran-backed u.s bases"
+    assert normalise("Iran-backed U.S. bases cost $1,200.") == "iran-backed u.s bases cost 1,200"
 
 
 def test_exact_duplicates_points_at_first_copy():
@@ -152,7 +152,7 @@ def test_duplicate_paragraph_on_later_copy_with_exact_span():
     assert (e.start, e.end) == (later, len(DUP_PARAGRAPH))
     assert e.message == "repeats paragraph 0 word for word"
     assert e.feature == "repetition.duplicate_paragraph_frac"
-    assert out.features[F + "duplicate_paragraph_frac"] == pytest.approx(12 / 32)
+    assert out.features[F + "duplicate_paragraph_frac"] == pytest.approx(13 / 37)
     assert out.features[F + "duplicate_sentence_frac"] == 0.0
 
 
@@ -167,7 +167,7 @@ def test_duplicate_sentence_ignores_case_and_punctuation():
     assert (e.code, e.sentence, e.related) == ("repetition.duplicate_sentence", 3, 0)
     assert text[e.start:e.end] == "PRICES ROSE SHARPLY, in the northern towns last year!"
     assert e.message == "repeats sentence 0 word for word"
-    assert out.features[F + "duplicate_sentence_frac"] == pytest.approx(9 / 27)
+    assert out.features[F + "duplicate_sentence_frac"] == pytest.approx(9 / 28)
 
 
 def test_article_repeating_a_tweet_is_a_duplicate_but_the_tweet_gets_nothing():
@@ -189,7 +189,7 @@ def test_paraphrased_restatement_is_a_near_duplicate():
     assert (e.code, e.sentence, e.related) == ("repetition.near_duplicate", 6, 0)
     assert PADDED[e.start:e.end] == "Researchers in Peru discovered a new frog species living in the rainforest."
     assert e.feature == "repetition.near_duplicate_frac"
-    assert out.features[F + "near_duplicate_frac"] == pytest.approx(12 / 77)
+    assert out.features[F + "near_duplicate_frac"] == pytest.approx(12 / 73)
 
 
 def test_repeated_opening():
@@ -218,7 +218,7 @@ def test_duplicate_ngram_evidence_quotes_the_repeated_run():
     doc, out = run(text)
     check_contract(doc, out)
     [e] = [e for e in out.evidence if e.feature == F + "dup_5gram_frac"]
-    assert text[e.start:e.end] == "walked along the old canal path"
+    assert text[e.start:e.end] == "we walked along the old canal path"
     assert e.sentence == 1 and e.code == "repetition.duplicate_ngram"
     # "we walked along the old canal path" repeats: 7 words, 28 of the 72 word characters.
     assert out.features[F + "dup_5gram_frac"] == pytest.approx(28 / 72)

@@ -74,9 +74,10 @@ __all__ = [
 
 NAME = "repetition"
 
-# A word: letters/digits with inner apostrophes, hyphens or dots ("don't", "Iran-backed", "U.S").
-# Every repetition needs a separator character, so matching is linear (no backtracking).
-_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+# A word: letters/digits with inner apostrophes, hyphens or dots ("don't", "Iran-backed", "U.S"),
+# and digit groups ("1,200"). Every repetition starts with a separator character, so matching
+# is linear (no backtracking).
+_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+|(?<=\d),\d+)*")
 _URL = re.compile(r"\S*(?:https?://|www\.|pic\.twitter\.com/)\S*")
 
 _BODY_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE})
@@ -260,7 +261,8 @@ def near_duplicates(
         candidates: set[int] = set()
         for band, key in enumerate(keys[row].tolist()):
             members = buckets.setdefault((band, key), [])
-            candidates.update(members)
+            if members:
+                candidates.update(members)
             if len(members) < _BUCKET_CAP:
                 members.append(i)
         for j in sorted(candidates):
@@ -331,7 +333,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
         return []
     padded = np.concatenate(([False], mask, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,7 +437,7 @@ class RepetitionExtractor:
         for s in sentences:
             block_sentences.setdefault(s.block, []).append(s.index)
         para_words = 0
-        for b, earlier in zip(blocks, exact_duplicates(block_keys)):
+        for b, earlier in zip(blocks, exact_duplicates(block_keys), strict=True):
             if earlier is None:
                 continue
             first = blocks[earlier]
@@ -570,18 +572,19 @@ class RepetitionExtractor:
                     f"{NAME}.top_{n}gram_frac",
                 ))
         cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
+        prefix = np.concatenate(([0], np.cumsum(lengths))).tolist()  # O(1) character sums per run
         for n in _DUP_NS:
             mask = duplicate_ngram_mask(ids, n)
             features[f"{NAME}.dup_{n}gram_frac"] = min(float(lengths[mask & counted].sum()) / total, 1.0)
             # Evidence: each run of repeated words, cut at sentence boundaries.
             for lo, hi in _runs(mask):
                 inner = cuts[np.searchsorted(cuts, lo, "right"):np.searchsorted(cuts, hi, "left")].tolist()
-                for a_w, b_w in zip([lo, *inner], [*inner, hi]):
+                for a_w, b_w in zip([lo, *inner], [*inner, hi], strict=True):
                     u = stream[owner[a_w]]
                     if u.role == "source":
                         continue
                     a, b = spans[a_w][0], spans[b_w - 1][1]
                     evidence.append(Evidence(
-                        f"{NAME}.duplicate_ngram", u.sentence, a, b, float(lengths[a_w:b_w].sum()),
+                        f"{NAME}.duplicate_ngram", u.sentence, a, b, float(prefix[b_w] - prefix[a_w]),
                         f"repeats {n}-word phrases: '{_quote(text[a:b])}'", f"{NAME}.dup_{n}gram_frac",
                     ))

@@ -1,0 +1,149 @@
+"""Evaluate a padcheck model on every shared set, beside a TF-IDF + logistic-regression baseline.
+
+Run from the repository root::
+
+    python benchmarks/evaluate.py            # the shipped model
+    python benchmarks/evaluate.py --model DIR --json results.json
+
+Sets: the grouped held-out test split of the training sets (L2R + wild, the same split the model
+was trained with, recomputed from its seed) and the test-only sets (DetectRL core, DetectRL
+attacked, M4) as they are. The baseline is fitted on the same training rows the model was
+fitted on. Test-only sets are only read here, never used to fit or tune anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+import padcheck
+from padcheck.model import default_model
+from padcheck.training import _split_groups, read_jsonl, tpr_at_fpr
+
+SHARED = Path(os.environ.get("PADCHECK_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+TRAIN_SETS = ["l2r/l2r.jsonl", "wild/wild_train.jsonl"]
+TEST_ONLY = {"DetectRL core": "detectrl/core.jsonl", "DetectRL attacked": "detectrl/attacked.jsonl", "M4": "m4/m4.jsonl"}
+LENGTH_BUCKETS = [(0, 50), (50, 150), (150, 400), (400, 10**9)]
+
+
+def _probabilities(texts, model, n_jobs):
+    return np.array([r.probability for r in padcheck.score_many(texts, model=model, n_jobs=n_jobs)])
+
+
+def _row(name, y, p, threshold):
+    out = {"set": name, "n": int(len(y))}
+    if len(set(y.tolist())) == 2:
+        out["auroc"] = float(roc_auc_score(y, p))
+        out["tpr@1%fpr"] = tpr_at_fpr(y, p, 0.01)
+    if (y == 0).any():
+        out["fpr@thr"] = float((p[y == 0] >= threshold).mean())
+    if (y == 1).any():
+        out["tpr@thr"] = float((p[y == 1] >= threshold).mean())
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="model folder (default: the shipped model)")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="score at most this many rows per set (0 = all)")
+    args = parser.parse_args(argv)
+    if not SHARED.is_dir():
+        sys.exit(f"shared data not found at {SHARED}; set PADCHECK_SHARED")
+    model = padcheck.load_model(args.model) if args.model else default_model()
+    thr = model.threshold
+    seed = int(model.metadata.get("seed", 0))
+
+    rows = [r for name in TRAIN_SETS for r in read_jsonl(SHARED / "data" / name)]
+    groups = np.array([str(r["group"]) for r in rows])
+    rest, test = _split_groups(groups, 0.2, seed)
+    fit_rel, _ = _split_groups(groups[rest], 0.2, seed + 1)
+    fit = rest[fit_rel]
+
+    baseline_vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=200_000)
+    Xb = baseline_vec.fit_transform([rows[i]["text"] for i in fit])
+    baseline = LogisticRegression(C=4.0, max_iter=3000).fit(Xb, [rows[i]["label"] for i in fit])
+    # The baseline's threshold: the same 1% FPR rule on its own training human texts.
+    p_fit = baseline.predict_proba(Xb)[:, 1]
+    y_fit = np.array([rows[i]["label"] for i in fit])
+    b_thr = float(np.quantile(p_fit[y_fit == 0], 0.99))
+
+    sets = {"held-out L2R+wild (grouped)": [rows[i] for i in test]}
+    sets.update({"held-out wild only": [rows[i] for i in test if rows[i]["source"] == "web-pages"]})
+    for name, rel in TEST_ONLY.items():
+        path = SHARED / "data" / rel
+        if path.exists():
+            sets[name] = read_jsonl(path)
+    results = []
+    human_breakdown = {}
+    for name, data in sets.items():
+        if args.limit:
+            data = data[: args.limit]
+        texts = [r["text"] for r in data]
+        y = np.array([r["label"] for r in data])
+        p = _probabilities(texts, model, args.jobs)
+        pb = baseline.predict_proba(baseline_vec.transform(texts))[:, 1]
+        results.append({**_row(name, y, p, thr), "model": "padcheck"})
+        results.append({**_row(name, y, pb, b_thr), "model": "tfidf+lr baseline"})
+        if name != "held-out wild only":
+            human = [(r, pi) for r, pi in zip(data, p, strict=True) if r["label"] == 0]
+            for r, pi in human:
+                n_words = len(r["text"].split())
+                bucket = next(f"{a}-{b if b < 10**9 else '+'}" for a, b in LENGTH_BUCKETS if a <= n_words < b)
+                for key in (f"domain {r.get('domain', '?')}", f"length {bucket}"):
+                    cell = human_breakdown.setdefault(key, [0, 0])
+                    cell[0] += int(pi >= thr)
+                    cell[1] += 1
+
+    example = SHARED / "examples" / "content_farm_article.txt"
+    example_out = {}
+    if example.exists():
+        r = padcheck.score(example.read_text(encoding="utf-8"), model=model)
+        top = r.top_sentences(5)
+        breaking = [s for s in r.sentences if s.text.startswith("BREAKING: U.S. intelligence")]
+        example_out = {
+            "probability": r.probability,
+            "top5_has_prompt_leftover": any(s.text.startswith("This article is structured") for s in top),
+            "top5_has_second_breaking_copy": len(breaking) > 1 and any(s.index == breaking[-1].index for s in top),
+            "tweet_called_filler": any(rs.code.startswith("filler.") for s in r.sentences for rs in s.reasons
+                                       if "pic.twitter.com" in s.text),
+        }
+
+    print(f"threshold {thr:.4f} (padcheck), {b_thr:.4f} (baseline)\n")
+    print("| set | model | n | AUROC | TPR@1%FPR | FPR@thr | TPR@thr |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        def f(key, r=r):
+            return f"{r[key]:.3f}" if key in r else "–"
+        print(f"| {r['set']} | {r['model']} | {r['n']} | {f('auroc')} | {f('tpr@1%fpr')} | {f('fpr@thr')} | {f('tpr@thr')} |")
+    print("\nHuman texts flagged at the default threshold (all evaluated sets):\n")
+    print("| slice | flagged / human | FPR |")
+    print("|---|---:|---:|")
+    total = [0, 0]
+    for key in sorted(human_breakdown):
+        k, n = human_breakdown[key]
+        print(f"| {key} | {k}/{n} | {k / n:.3f} |")
+        if key.startswith("length"):
+            total[0] += k
+            total[1] += n
+    if total[1]:
+        print(f"| **overall** | {total[0]}/{total[1]} | {total[0] / total[1]:.3f} |")
+    if example_out:
+        print("\nExample article:", json.dumps(example_out))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"results": results, "human": human_breakdown,
+                                               "example": example_out}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Model files: round trip, safe loading, clear errors, training on a small corpus."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+import padcheck
+from padcheck.model import ARRAYS_NAME, JSON_NAME, ModelError, default_model
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    rng = random.Random(7)
+    human = ["The {} council met on {} and voted {}-{} on the plan.", "Rain fell in {} on {}; {} roads shut for {} hours."]
+    padded = ["In today's fast-paced world, the {} landscape cannot be overstated.",
+              "Certainly! Here is an article about {} that delves into {} and {}."]
+    words = ["Harlow", "Tuesday", "river", "bridge", "budget", "school", "7", "3", "Lagos", "Friday"]
+    rows = []
+    for i in range(80):
+        template = rng.choice(padded if i % 2 else human)
+        rows.append({"text": template.format(*rng.sample(words, 4)), "label": i % 2, "group": f"g{i // 2}",
+                     "source": "fixture"})
+    folder = tmp_path_factory.mktemp("model")
+    model, report = padcheck.train(rows=rows, out=folder, seed=1)
+    return model, report, folder
+
+
+def test_training_reports_grouped_metrics(tiny_model) -> None:
+    model, report, _ = tiny_model
+    assert report["rows"]["train"] + report["rows"]["calibration"] + report["rows"]["test"] == 80
+    assert 0.5 <= model.threshold < 1.0
+    assert "auroc" in report["test"]
+
+
+def test_round_trip(tiny_model) -> None:
+    model, _, folder = tiny_model
+    loaded = padcheck.load_model(folder)
+    assert loaded.feature_names == model.feature_names
+    np.testing.assert_allclose(loaded.coef, model.coef)
+    text = "Certainly! Here is an article about the river."
+    assert padcheck.score(text, model=loaded).probability == pytest.approx(padcheck.score(text, model=model).probability)
+
+
+def test_tampered_arrays_are_refused(tiny_model, tmp_path) -> None:
+    _, _, folder = tiny_model
+    for name in (JSON_NAME, ARRAYS_NAME):
+        (tmp_path / name).write_bytes((folder / name).read_bytes())
+    data = bytearray((tmp_path / ARRAYS_NAME).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (tmp_path / ARRAYS_NAME).write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="SHA-256"):
+        padcheck.load_model(tmp_path)
+
+
+def test_wrong_version_and_broken_json_are_refused(tiny_model, tmp_path) -> None:
+    _, _, folder = tiny_model
+    (tmp_path / ARRAYS_NAME).write_bytes((folder / ARRAYS_NAME).read_bytes())
+    meta = json.loads((folder / JSON_NAME).read_text())
+    meta["format_version"] = 99
+    (tmp_path / JSON_NAME).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="version 99"):
+        padcheck.load_model(tmp_path)
+    (tmp_path / JSON_NAME).write_text('{"format": "padcheck-mo')
+    with pytest.raises(ModelError, match="broken JSON"):
+        padcheck.load_model(tmp_path)
+    with pytest.raises(ModelError, match="not found"):
+        padcheck.load_model(tmp_path / "nowhere")
+
+
+def test_shipped_model_loads_and_has_a_card() -> None:
+    model = default_model()
+    assert model.feature_names[: len(padcheck.features.feature_names())] == padcheck.features.feature_names()
+    assert model.metadata["training_files"] and model.metadata["libraries"]["scikit-learn"]
+
+
+def test_read_jsonl_names_file_and_line(tmp_path) -> None:
+    from padcheck.training import read_jsonl
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok", "label": 0}\n{"text": "x", "label": 3}\n')
+    with pytest.raises(ValueError, match=r"bad.jsonl:2: label must be 0 or 1"):
+        read_jsonl(bad)
+    bad.write_text('{"text": "ok", "label": 0}\n{broken\n')
+    with pytest.raises(ValueError, match=r"bad.jsonl:2: not valid JSON"):
+        read_jsonl(bad)
