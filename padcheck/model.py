@@ -178,6 +178,7 @@ def _atomic_write(path: Path, write) -> None:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a model is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -366,7 +366,7 @@ class RepetitionExtractor:
     >>> import padcheck
     >>> text = "The bridge will close on Monday for repairs.\\n\\nIt rained.\\n\\nThe bridge will close on Monday for repairs."
     >>> out = RepetitionExtractor().extract(padcheck.parse(text))
-    >>> [(e.code, e.sentence, e.related) for e in out.evidence if e.code.startswith("repetition.dup")]
+    >>> [(e.code, e.sentence, e.related) for e in out.evidence if e.code.startswith("repetition.duplicate_p")]
     [('repetition.duplicate_paragraph', 2, 0)]
     """
 
