@@ -107,7 +107,7 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
         for e in items:
             part = share * e.weight / total
             credit[e.sentence] += part
-            reasons[e.sentence].append(Reason(e.code, e.message, e.start, e.end, part, e.related))
+            _add_reason(reasons[e.sentence], Reason(e.code, e.message, e.start, e.end, part, e.related))
     if model.lexical is not None and LEXICAL_FEATURE in model.feature_names:
         j = model.feature_names.index(LEXICAL_FEATURE)
         per_sentence = model.lexical.sentence_logits(doc) * (model.coef[j] / model.scale[j])
@@ -141,6 +141,19 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
         format=doc.format,
         truncated=truncated,
     )
+
+
+def _add_reason(reasons: list[Reason], new: Reason) -> None:
+    """Add ``new``, merging it into an earlier reason with the same code and span.
+
+    One match can feed several features (a filler phrase counts towards the rate, the share of
+    sentences hit and the distinct count); the user sees one reason carrying their sum.
+    """
+    for i, old in enumerate(reasons):
+        if (old.code, old.start, old.end) == (new.code, new.start, new.end):
+            reasons[i] = Reason(old.code, old.message, old.start, old.end, old.log_odds + new.log_odds, old.related)
+            return
+    reasons.append(new)
 
 
 def _join_essence(kept: list[tuple[int, str]]) -> str:

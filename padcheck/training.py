@@ -31,7 +31,7 @@ from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
 from padcheck._version import __version__
 from padcheck.features import feature_names
-from padcheck.lexical import DEFAULT_BITS, LexicalScorer, hashed_matrix
+from padcheck.lexical import DEFAULT_BITS, LexicalScorer, document_frequencies, hashed_matrix
 from padcheck.model import PadModel
 from padcheck.parse import parse
 from padcheck.scoring import LEXICAL_FEATURE, featurize
@@ -39,6 +39,15 @@ from padcheck.scoring import LEXICAL_FEATURE, featurize
 __all__ = ["train", "read_jsonl", "feature_matrix", "tpr_at_fpr"]
 
 _C_GRID = (0.1, 1.0, 10.0, 100.0)
+_LEXICAL_C_GRID = (4.0, 16.0, 64.0)
+
+#: Lower bounds on coefficients that the training data cannot price. The training sets are
+#: excerpts of about 2,000 characters (wild) or short rewrites (L2R); verbatim repetition of a
+#: long passage is as rare in their padded rows as in their human rows (7 of 502 wild rows, 43 of
+#: 19,390 L2R rows have any exact duplicate), so the fit leaves it at zero. A copied paragraph is
+#: nonetheless the strongest duplicate signal of the Gopher quality rules (Rae et al. 2021, table
+#: A1), and in full content-farm articles it is common; one copy (feature 0.5) adds 1.5 log-odds.
+PRIOR_MIN_COEF = {"repetition.repeated_passages": 3.0}
 
 
 def read_jsonl(path: str | os.PathLike) -> list[dict]:
@@ -106,11 +115,12 @@ class _BoundedLogistic:
     Padding signals (duplicates, filler, template headings, leftovers, promo) only ever point
     towards padding; forcing their weights to be non-negative keeps collinear signals from
     cancelling out with opposite signs and keeps every explanation pointing the right way.
+    ``lower`` holds each coefficient's lower bound (``None`` = unbounded).
     """
 
-    def __init__(self, C: float, nonnegative: np.ndarray):
+    def __init__(self, C: float, lower: list[float | None]):
         self.C = C
-        self.nonnegative = nonnegative
+        self.lower = lower
 
     def fit(self, Z: np.ndarray, y: np.ndarray, w: np.ndarray) -> _BoundedLogistic:
         from scipy.optimize import minimize
@@ -126,8 +136,9 @@ class _BoundedLogistic:
             g = -w * sign * (1.0 / (1.0 + np.exp(np.clip(margin, -50, 50))))
             return value, np.concatenate([Z.T @ g + coef / (self.C * n), [g.sum()]])
 
-        bounds = [(0.0, None) if nn else (None, None) for nn in self.nonnegative] + [(None, None)]
-        res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+        bounds = [(lo, None) if lo is not None else (None, None) for lo in self.lower] + [(None, None)]
+        start = np.array([lo or 0.0 for lo in self.lower] + [0.0])
+        res = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds,
                        options={"maxiter": 2000})
         self.coef_, self.intercept_ = res.x[:d], float(res.x[d])
         return self
@@ -138,6 +149,19 @@ class _BoundedLogistic:
 
 def _fit_lexical(X, y, w, C: float = 1.0) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=2000, solver="liblinear").fit(X, y, sample_weight=w)
+
+
+def _choose_lexical_c(H, y, w, groups, fit) -> tuple[float, np.ndarray]:
+    """``C`` of the lexical model by grouped 5-fold AUROC, and its out-of-fold logits."""
+    best = (-1.0, 1.0, None)
+    for C in _LEXICAL_C_GRID:
+        oof = np.zeros(len(y))
+        for a, b in GroupKFold(n_splits=5).split(fit, groups=groups[fit]):
+            oof[fit[b]] = _fit_lexical(H[fit[a]], y[fit[a]], w[fit[a]], C).decision_function(H[fit[b]])
+        auc = roc_auc_score(y[fit], oof[fit], sample_weight=w[fit])
+        if auc > best[0]:
+            best = (auc, C, oof)
+    return best[1], best[2]
 
 
 def _split_groups(groups: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -198,15 +222,14 @@ def train(
     fit_rel, cal_rel = _split_groups(groups[rest], 0.2, seed + 1)
     fit, cal = rest[fit_rel], rest[cal_rel]
 
-    scorer = None
+    scorer, lex_c = None, None
     if lexical:
-        H = hashed_matrix(texts, DEFAULT_BITS)
-        oof = np.zeros(len(texts))
-        for a, b in GroupKFold(n_splits=5).split(fit, groups=groups[fit]):
-            lr = _fit_lexical(H[fit[a]], y[fit[a]], w[fit[a]])
-            oof[fit[b]] = lr.decision_function(H[fit[b]])
-        lr = _fit_lexical(H[fit], y[fit], w[fit])
-        scorer = LexicalScorer(weights=lr.coef_[0].astype(np.float64), bias=float(lr.intercept_[0]))
+        # IDF from the training rows only; the same IDF inside the folds is a mild, label-free leak.
+        idf = document_frequencies([texts[i] for i in fit], DEFAULT_BITS)
+        H = hashed_matrix(texts, DEFAULT_BITS, idf)
+        lex_c, oof = _choose_lexical_c(H, y, w, groups, fit)
+        lr = _fit_lexical(H[fit], y[fit], w[fit], lex_c)
+        scorer = LexicalScorer(weights=lr.coef_[0].astype(np.float64), bias=float(lr.intercept_[0]), idf=idf)
         lex = lr.decision_function(H)
         lex[fit] = oof[fit]
         X = np.column_stack([X, lex])
@@ -219,16 +242,17 @@ def train(
     scale = np.where(evidence_like, 1.0, X[fit].std(axis=0))
     scale[scale < 1e-9] = 1.0
     Z = (X - mean) / scale
+    lower = [PRIOR_MIN_COEF.get(n, 0.0) if ev else None for n, ev in zip(names, evidence_like, strict=True)]
 
     cv_scores = {}
     for C in _C_GRID:
         fold_auc = []
         for a, b in GroupKFold(n_splits=5).split(fit, groups=groups[fit]):
-            m = _BoundedLogistic(C, evidence_like).fit(Z[fit[a]], y[fit[a]], w[fit[a]])
+            m = _BoundedLogistic(C, lower).fit(Z[fit[a]], y[fit[a]], w[fit[a]])
             fold_auc.append(roc_auc_score(y[fit[b]], m.decision_function(Z[fit[b]]), sample_weight=w[fit[b]]))
         cv_scores[C] = float(np.mean(fold_auc))
     best_c = max(cv_scores, key=cv_scores.get)
-    clf = _BoundedLogistic(best_c, evidence_like).fit(Z[fit], y[fit], w[fit])
+    clf = _BoundedLogistic(best_c, lower).fit(Z[fit], y[fit], w[fit])
 
     # Platt scaling on the calibration groups.
     raw_cal = clf.decision_function(Z[cal])
@@ -247,7 +271,8 @@ def train(
 
     p_test = prob(test)
     report = {
-        "cv": {"C_grid": {str(k): v for k, v in cv_scores.items()}, "chosen_C": best_c},
+        "cv": {"C_grid": {str(k): v for k, v in cv_scores.items()}, "chosen_C": best_c,
+               "lexical_C": lex_c, "prior_min_coef": PRIOR_MIN_COEF},
         "calibration": {"platt_slope": a, "platt_intercept": b, "target_fpr": target_fpr, "threshold": threshold},
         "test": _metrics(y[test], p_test, threshold, [data[i] for i in test]),
         "rows": {"train": int(len(fit)), "calibration": int(len(cal)), "test": int(len(test))},

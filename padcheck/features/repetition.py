@@ -103,6 +103,8 @@ _SPECS = (
     ("dup_7gram_frac", "Gopher: share of word characters inside word 7-grams that occurred earlier"),
     ("dup_10gram_frac", "Gopher: share of word characters inside word 10-grams that occurred earlier"),
     ("repeated_opening_frac", "share of body sentences whose first words repeat an earlier sentence's opening"),
+    ("repeated_passages", "number n of later verbatim copies of a paragraph or sentence of >= passage_min_words "
+                          "words, scaled n/(n+1); not length-normalised: one copied passage is a tell at any length"),
 )
 _TOP_NS = (2, 3, 4)
 _DUP_NS = (5, 7, 10)
@@ -347,6 +349,8 @@ class RepetitionExtractor:
     ----------
     min_words : int, default 5
         Sentences and paragraphs with fewer words are never exact duplicates ("Stir well.").
+    passage_min_words : int, default 15
+        A verbatim copy counts as a repeated passage (``repeated_passages``) from this length.
     near_threshold : float, default 0.4
         Content-word Jaccard similarity from which a sentence restates an earlier one.
     near_min_words : int, default 6
@@ -377,6 +381,7 @@ class RepetitionExtractor:
         self,
         *,
         min_words: int = 5,
+        passage_min_words: int = 15,
         near_threshold: float = 0.4,
         near_min_words: int = 6,
         near_min_gap: int = 5,
@@ -387,6 +392,7 @@ class RepetitionExtractor:
         top_4gram_threshold: float = 0.16,
     ) -> None:
         self.min_words = min_words
+        self.passage_min_words = passage_min_words
         self.near_threshold = near_threshold
         self.near_min_words = near_min_words
         self.near_min_gap = near_min_gap
@@ -474,6 +480,28 @@ class RepetitionExtractor:
                 related=first.sentence,
             ))
         features[f"{NAME}.duplicate_sentence_frac"] = min(sent_words / body_words, 1.0)
+
+        # Long verbatim copies, counted once per copied passage (a repeated paragraph's
+        # sentences form one passage).
+        passages: dict[tuple[str, int], Evidence] = {}
+        for e in evidence:
+            if e.code not in (f"{NAME}.duplicate_paragraph", f"{NAME}.duplicate_sentence"):
+                continue
+            key = (e.code, sentences[e.sentence].block if e.code.endswith("paragraph") else -1 - e.sentence)
+            passages.setdefault(key, e)
+        copies = 0
+        for e in list(passages.values()):
+            sentence = sentences[e.sentence]
+            copied = doc.blocks[sentence.block].text if e.code.endswith("paragraph") else sentence.text
+            words = len(normalise(copied).split())
+            if words < self.passage_min_words:
+                continue
+            copies += 1
+            evidence.append(Evidence(
+                f"{NAME}.repeated_passage", e.sentence, e.start, e.end, 1.0,
+                f"copies a {words}-word passage verbatim ({e.message})", f"{NAME}.repeated_passages", related=e.related,
+            ))
+        features[f"{NAME}.repeated_passages"] = copies / (copies + 1)
         return flagged
 
     # -- near duplicates --------------------------------------------------------------------
