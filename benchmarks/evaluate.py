@@ -25,8 +25,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 import padcheck
+from padcheck.evaluation import tpr_at_fpr
 from padcheck.model import default_model
-from padcheck.training import _split_groups, read_jsonl, tpr_at_fpr
+from padcheck.training import _split_groups, read_jsonl
 
 SHARED = Path(os.environ.get("PADCHECK_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 TRAIN_SETS = ["l2r/l2r.jsonl", "wild/wild_train.jsonl"]

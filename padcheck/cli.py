@@ -1,138 +1,305 @@
-"""Command line: ``padcheck score``, ``padcheck train``, ``padcheck parse``, ``padcheck extractors``."""
+"""Command line: ``padcheck score | report | train | evaluate | parse | extractors``.
+
+``padcheck score`` streams: records are read, scored and written in batches, so memory stays flat
+however large the input; with ``--jobs N`` each batch is scored by N processes and the output
+keeps input order. Every input record yields exactly one output line (an error record when it
+cannot be read or scored), and ``--resume`` skips ids already present in the output file.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
 
-_TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
+_FORMATS = ["auto", "text", "markdown", "html"]
+_BATCH = 256
 
 
-def _iter_inputs(paths: list[str], glob: str, id_field: str, text_field: str) -> Iterator[tuple[str, str | None, str]]:
-    """Yield (id, text or None, error) for every input record: files, folders, JSONL, stdin."""
+# ---------------------------------------------------------------------------------------------
+# Input records
+
+
+def iter_records(paths: list[str], glob: str = "*", id_field: str = "id",
+                 text_field: str = "text") -> Iterator[tuple[str, str | None, str]]:
+    """Yield ``(id, text or None, error)`` for every input record: files, folders, JSONL, stdin."""
     for raw in paths:
         if raw == "-":
-            yield "-", sys.stdin.read(), ""
+            yield from _iter_stream(sys.stdin, "-", id_field, text_field, jsonl=None)
             continue
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.rglob(glob) if p.is_file())
-        elif path.exists():
+        elif path.is_file():
             files = [path]
         else:
             yield raw, None, "file not found"
             continue
         for file in files:
-            if file.suffix == ".jsonl":
-                yield from _iter_jsonl(file, id_field, text_field)
+            if file.suffix.lower() == ".jsonl":
+                with open(file, encoding="utf-8", errors="surrogateescape") as fh:
+                    yield from _iter_stream(fh, str(file), id_field, text_field, jsonl=True)
                 continue
             try:
                 yield str(file), file.read_bytes().decode("utf-8"), ""
-            except (OSError, UnicodeDecodeError) as exc:
-                yield str(file), None, f"cannot read: {exc}"
+            except UnicodeDecodeError as exc:
+                yield str(file), None, f"not valid UTF-8 at byte {exc.start}"
+            except OSError as exc:
+                yield str(file), None, f"cannot read: {exc.strerror}"
 
 
-def _iter_jsonl(file: Path, id_field: str, text_field: str):
-    with open(file, encoding="utf-8", errors="replace") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            rid = f"{file}:{lineno}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield rid, None, f"line {lineno}: not valid JSON ({exc.msg})"
-                continue
-            if not isinstance(row, dict):
-                yield rid, None, f"line {lineno}: not a JSON object"
-                continue
-            rid = str(row.get(id_field, rid))
-            text = row.get(text_field)
-            if not isinstance(text, str):
-                yield rid, None, f"line {lineno}: no string field {text_field!r}"
-                continue
-            yield rid, text, ""
+def _iter_stream(fh, name: str, id_field: str, text_field: str, jsonl: bool | None):
+    if jsonl is None:  # stdin: JSON Lines when the first non-blank character opens an object
+        data = fh.read()
+        if not data.lstrip().startswith("{"):
+            yield name, data, ""
+            return
+        fh = data.splitlines(keepends=True)
+    for lineno, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        fallback = f"{name}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield fallback, None, f"{fallback}: not valid JSON ({exc.msg})"
+            continue
+        if not isinstance(record, dict):
+            yield fallback, None, f"{fallback}: not a JSON object"
+            continue
+        rid = str(record.get(id_field, fallback))
+        text = record.get(text_field)
+        if not isinstance(text, str):
+            yield rid, None, f"{fallback}: no string field {text_field!r}"
+            continue
+        yield rid, text, ""
+
+
+# ---------------------------------------------------------------------------------------------
+# score
+
+
+_WORKER_MODEL = None
+
+
+def _init_worker(model_path: str | None) -> None:
+    global _WORKER_MODEL
+    from padcheck.model import default_model, load_model
+
+    _WORKER_MODEL = load_model(model_path) if model_path else default_model()
+
+
+def _score_record(args) -> dict:
+    rid, text, error, fmt, sentences, top = args
+    if text is None:
+        return {"id": rid, "error": error}
+    from padcheck.scoring import score
+
+    try:
+        result = score(text, format=fmt, model=_WORKER_MODEL)
+    except Exception as exc:  # one bad record must not stop a corpus run
+        return {"id": rid, "error": f"{type(exc).__name__}: {exc}"}
+    record = {
+        "id": rid,
+        "probability": round(result.probability, 6),
+        "is_padded": result.is_padded,
+        "threshold": round(result.threshold, 6),
+        "truncated": result.truncated,
+        "top_reasons": [{"code": r.code, "message": r.message, "start": r.start, "end": r.end,
+                         "log_odds": round(r.log_odds, 4)} for r in result.top_reasons(top)],
+    }
+    if sentences:
+        record["sentences"] = result.to_dict()["sentences"]
+    return record
+
+
+def _done_ids(path: Path) -> set[str]:
+    """Ids already in an output file; a torn last line (a crash mid-write) is cut off."""
+    if not path.exists():
+        return set()
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        if data and not data.endswith(b"\n"):
+            cut = data.rfind(b"\n") + 1
+            fh.truncate(cut)
+            data = data[:cut]
+    done = set()
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        try:
+            done.add(str(json.loads(line)["id"]))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            continue
+    return done
 
 
 def _cmd_score(args) -> int:
+    from tqdm import tqdm
+
+    records = iter_records(args.inputs, args.glob, args.id_field, args.text_field)
+    if args.human or (args.output is None and sys.stdout.isatty() and len(args.inputs) == 1
+                      and args.inputs[0] != "-" and Path(args.inputs[0]).is_file()
+                      and not args.inputs[0].endswith(".jsonl")):
+        return _score_human(records, args)
+    done: set[str] = set()
+    if args.resume:
+        if not args.output:
+            raise SystemExit("padcheck score: --resume needs --output FILE")
+        done = _done_ids(Path(args.output))
+    out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
+    counts = {"scored": 0, "failed": 0, "skipped": 0}
+    pool = None
+    if args.jobs > 1:
+        import multiprocessing as mp
+
+        pool = mp.get_context("spawn").Pool(args.jobs, initializer=_init_worker, initargs=(args.model,))
+    else:
+        _init_worker(args.model)
+    bar = tqdm(desc="scoring", unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+    def pending():
+        for rid, text, error in records:
+            if rid in done:
+                counts["skipped"] += 1
+                continue
+            yield rid, text, error, args.format, args.sentences, args.top
+
+    todo = pending()
+    try:
+        while batch := list(islice(todo, _BATCH)):
+            results = pool.map(_score_record, batch, chunksize=8) if pool else [_score_record(b) for b in batch]
+            for record in results:
+                counts["failed" if "error" in record else "scored"] += 1
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+            bar.update(len(batch))
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.close()
+            pool.join()
+        if out is not sys.stdout:
+            out.close()
+    total = counts["scored"] + counts["failed"]
+    tail = f", {counts['skipped']} already in the output" if args.resume else ""
+    print(f"padcheck: scored {counts['scored']} of {total} records, {counts['failed']} failed{tail}", file=sys.stderr)
+    return 1 if counts["failed"] else 0
+
+
+def _score_human(records, args) -> int:
     from padcheck.model import load_model
     from padcheck.scoring import score
 
     model = load_model(args.model) if args.model else None
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    records = list(_iter_inputs(args.inputs, args.glob, args.id_field, args.text_field))
-    human = args.output is None and len(records) == 1 and sys.stdout.isatty() or args.human
     failed = 0
-    try:
-        for rid, text, error in records:
-            if text is None:
-                failed += 1
-                out.write(json.dumps({"id": rid, "error": error}) + "\n")
-                continue
-            try:
-                result = score(text, format=args.format, model=model)
-            except Exception as exc:  # one bad record must not stop the run
-                failed += 1
-                out.write(json.dumps({"id": rid, "error": f"{type(exc).__name__}: {exc}"}) + "\n")
-                continue
-            if human:
-                out.write(_human(rid, result, args.top))
-                continue
-            record = {
-                "id": rid,
-                "probability": round(result.probability, 6),
-                "is_padded": result.is_padded,
-                "threshold": result.threshold,
-                "truncated": result.truncated,
-                "top_reasons": [{"code": r.code, "message": r.message, "start": r.start, "end": r.end}
-                                for r in result.top_reasons(args.top)],
-            }
-            if args.sentences:
-                record["sentences"] = result.to_dict()["sentences"]
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    print(f"scored {len(records) - failed} of {len(records)} records, {failed} failed", file=sys.stderr)
+    for rid, text, error in records:
+        if text is None:
+            failed += 1
+            print(f"{rid}: error: {error}")
+            continue
+        result = score(text, format=args.format, model=model)
+        verdict = "PADDED" if result.is_padded else "not padded"
+        print(f"{rid}: {verdict} (probability {result.probability:.3f}, threshold {result.threshold:.3f})")
+        for s in result.top_sentences(args.top):
+            snippet = " ".join(s.text.split())
+            snippet = snippet if len(snippet) <= 100 else snippet[:97] + "..."
+            print(f"  [{s.score:.2f}] chars {s.start}-{s.end}: {snippet}")
+            for r in s.reasons[:3]:
+                print(f"         {r.code}: {r.message}")
     return 1 if failed else 0
 
 
-def _human(rid: str, result, top: int) -> str:
-    verdict = "PADDED" if result.is_padded else "not padded"
-    lines = [f"{rid}: {verdict} (probability {result.probability:.3f}, threshold {result.threshold:.3f})"]
-    for s in result.top_sentences(top):
-        snippet = s.text if len(s.text) <= 100 else s.text[:97] + "..."
-        lines.append(f"  [{s.score:.2f}] chars {s.start}-{s.end}: {snippet}")
-        for r in s.reasons[:3]:
-            lines.append(f"         - {r.code}: {r.message}")
-    return "\n".join(lines) + "\n"
+# ---------------------------------------------------------------------------------------------
+# report, train, evaluate, parse, extractors
+
+
+def _cmd_report(args) -> int:
+    from padcheck.report import write_report
+
+    text = sys.stdin.read() if args.article == "-" else Path(args.article).read_bytes().decode("utf-8")
+    write_report(text, args.output, format=args.format, model=args.model, title=args.title or args.article)
+    print(f"padcheck: report written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _label_map(raw: str | None) -> dict[str, int] | None:
+    if not raw:
+        return None
+    mapping = {}
+    for part in raw.split(","):
+        name, sep, value = part.partition("=")
+        if not sep or value.strip() not in ("0", "1"):
+            raise SystemExit(f"padcheck: --label-map wants NAME=0|1 pairs separated by commas, got {part!r}")
+        mapping[name.strip()] = int(value)
+    return mapping
 
 
 def _cmd_train(args) -> int:
+    from padcheck.io import DataError
     from padcheck.training import train
 
-    _, report = train(args.inputs, out=args.out, lexical=not args.no_lexical, seed=args.seed, n_jobs=args.jobs,
-                      target_fpr=args.target_fpr)
-    print(json.dumps(report, indent=2))
-    print(f"model written to {args.out}", file=sys.stderr)
+    try:
+        _, report = train(
+            args.inputs, out=args.out, lexical=not args.no_lexical, seed=args.seed, n_jobs=args.jobs,
+            target_fpr=args.target_fpr, text_field=args.text_field, label_field=args.label_field,
+            group_field=args.group_field, label_map=_label_map(args.label_map), on_error=args.on_error,
+            progress=sys.stderr.isatty(),
+        )
+    except (DataError, FileNotFoundError) as exc:
+        print(f"padcheck train: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report["test"], indent=2))
+    print(f"padcheck: model, card and report written to {args.out}", file=sys.stderr)
     return 0
+
+
+def _cmd_evaluate(args) -> int:
+    from padcheck.evaluation import evaluate
+    from padcheck.io import DataError, read_rows
+    from padcheck.model import default_model, load_model
+
+    model = load_model(args.model) if args.model else default_model()
+    try:
+        rows = [r for path in args.inputs for r in read_rows(
+            path, text_field=args.text_field, label_field=args.label_field, group_field=args.group_field,
+            label_map=_label_map(args.label_map), on_error=args.on_error)]
+    except (DataError, FileNotFoundError) as exc:
+        print(f"padcheck evaluate: {exc}", file=sys.stderr)
+        return 2
+    report, _ = evaluate(model, rows, n_jobs=args.jobs, bootstrap=args.bootstrap)
+    summary = {k: report.get(k) for k in ("n", "auroc", "average_precision", "tpr_at_5pct_fpr", "tpr_at_1pct_fpr",
+                                          "precision", "recall", "f1", "fpr", "ece")}
+    print(json.dumps(summary, indent=2))
+    if args.report:
+        _write_atomic(Path(args.report), json.dumps(report, indent=2))
+    if args.html:
+        from padcheck.report import evaluation_html
+
+        _write_atomic(Path(args.html), evaluation_html(report))
+    return 0
+
+
+def _write_atomic(path: Path, content: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _cmd_parse(args) -> int:
     from padcheck.parse import parse
 
-    for rid, text, error in _iter_inputs(args.inputs, "*", "id", "text"):
+    for rid, text, error in iter_records(args.inputs):
         if text is None:
             print(json.dumps({"id": rid, "error": error}))
             continue
         doc = parse(text, args.format)
-        print(json.dumps({"id": rid, **doc.summary(),
-                          "headings": [h.text for h in doc.headings]}, ensure_ascii=False))
+        print(json.dumps({"id": rid, **doc.summary(), "headings": [h.text for h in doc.headings]},
+                         ensure_ascii=False))
     return 0
 
 
@@ -144,35 +311,66 @@ def _cmd_extractors(args) -> int:
     return 0
 
 
+def _data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--text-field", default="text")
+    p.add_argument("--label-field", default="label")
+    p.add_argument("--group-field", default="group")
+    p.add_argument("--label-map", help="named classes, e.g. human=0,ai=1 (0/1 and true/false always work)")
+    p.add_argument("--on-error", choices=["stop", "skip"], default="stop",
+                   help="bad rows: stop at the first (default) or skip them and report the count")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``padcheck`` command."""
     parser = argparse.ArgumentParser(prog="padcheck", description="Detect padded, content-farm writing.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sc = sub.add_parser("score", help="score files, folders, JSON Lines or stdin ('-')")
     sc.add_argument("inputs", nargs="+")
-    sc.add_argument("--format", default="auto", choices=["auto", "text", "markdown", "html"])
+    sc.add_argument("--format", default="auto", choices=_FORMATS)
     sc.add_argument("--model", help="model folder (default: the shipped model)")
     sc.add_argument("-o", "--output", help="write JSON Lines here instead of stdout")
-    sc.add_argument("--glob", default="*", help="file pattern inside folders (default: all files)")
-    sc.add_argument("--id-field", default="id")
-    sc.add_argument("--text-field", default="text")
-    sc.add_argument("--sentences", action="store_true", help="include per-sentence scores and reasons")
-    sc.add_argument("--top", type=int, default=5, help="number of top reasons/sentences to show")
-    sc.add_argument("--human", action="store_true", help="human-readable output even when not on a terminal")
+    sc.add_argument("--glob", default="*", help="file pattern inside folders (default: every file)")
+    sc.add_argument("--id-field", default="id", help="JSON Lines field holding the record id")
+    sc.add_argument("--text-field", default="text", help="JSON Lines field holding the text")
+    sc.add_argument("--sentences", action="store_true", help="include every sentence's score and reasons")
+    sc.add_argument("--top", type=int, default=5, help="number of top reasons (and sentences) to show")
+    sc.add_argument("--jobs", type=int, default=1, help="worker processes (output keeps input order)")
+    sc.add_argument("--resume", action="store_true", help="append to --output, skipping ids already there")
+    sc.add_argument("--human", action="store_true", help="human-readable output (default for one file on a terminal)")
     sc.set_defaults(func=_cmd_score)
 
-    tr = sub.add_parser("train", help="train a model on labelled JSON Lines")
+    rp = sub.add_parser("report", help="write a self-contained HTML report of one article")
+    rp.add_argument("article", help="the article file ('-' for stdin)")
+    rp.add_argument("-o", "--output", required=True)
+    rp.add_argument("--format", default="auto", choices=_FORMATS)
+    rp.add_argument("--model")
+    rp.add_argument("--title")
+    rp.set_defaults(func=_cmd_report)
+
+    tr = sub.add_parser("train", help="train a model on labelled JSON Lines or CSV")
     tr.add_argument("inputs", nargs="+")
-    tr.add_argument("--out", required=True, help="folder to write the model to")
+    tr.add_argument("--out", required=True, help="folder to write the model, its card and report to")
     tr.add_argument("--no-lexical", action="store_true", help="do not stack the hashed n-gram signal")
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--jobs", type=int, default=1)
     tr.add_argument("--target-fpr", type=float, default=0.01)
+    _data_options(tr)
     tr.set_defaults(func=_cmd_train)
 
-    pa = sub.add_parser("parse", help="print how texts are parsed (blocks, headings, sentences)")
+    ev = sub.add_parser("evaluate", help="evaluate a model on labelled data")
+    ev.add_argument("inputs", nargs="+")
+    ev.add_argument("--model", help="model folder (default: the shipped model)")
+    ev.add_argument("--report", help="write the full JSON report here")
+    ev.add_argument("--html", help="write an HTML report here")
+    ev.add_argument("--jobs", type=int, default=1)
+    ev.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for confidence intervals")
+    _data_options(ev)
+    ev.set_defaults(func=_cmd_evaluate)
+
+    pa = sub.add_parser("parse", help="print how texts are parsed (block counts and headings)")
     pa.add_argument("inputs", nargs="+")
-    pa.add_argument("--format", default="auto", choices=["auto", "text", "markdown", "html"])
+    pa.add_argument("--format", default="auto", choices=_FORMATS)
     pa.set_defaults(func=_cmd_parse)
 
     ex = sub.add_parser("extractors", help="list every feature with its range and meaning")
@@ -183,7 +381,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``padcheck`` command."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    if getattr(args, "jobs", 1) < 1:
+        raise SystemExit("padcheck: --jobs must be at least 1")
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `padcheck score ... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

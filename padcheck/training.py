@@ -17,26 +17,29 @@ both labels do: the few real content-farm pages are not drowned by the many shor
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score, roc_curve
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
 from padcheck._version import __version__
+from padcheck.evaluation import tpr_at_fpr
 from padcheck.features import feature_names
+from padcheck.io import ReadStats, read_rows
 from padcheck.lexical import DEFAULT_BITS, LexicalScorer, document_frequencies, hashed_matrix
-from padcheck.model import PadModel
+from padcheck.model import PadModel, _sha256
 from padcheck.parse import parse
 from padcheck.scoring import LEXICAL_FEATURE, featurize
 
-__all__ = ["train", "read_jsonl", "feature_matrix", "tpr_at_fpr"]
+__all__ = ["train", "read_jsonl", "feature_matrix"]
 
 _C_GRID = (0.1, 1.0, 10.0, 100.0)
 _LEXICAL_C_GRID = (4.0, 16.0, 64.0)
@@ -51,31 +54,14 @@ PRIOR_MIN_COEF = {"repetition.repeated_passages": 3.0}
 
 
 def read_jsonl(path: str | os.PathLike) -> list[dict]:
-    """Read labelled rows (``text``, ``label`` 0/1, ``group``; other keys kept) from JSON Lines.
+    """Read labelled rows from JSON Lines with the default field names (see :func:`padcheck.io.read_rows`).
 
     Raises
     ------
-    ValueError
+    padcheck.io.DataError
         Naming the file and line of the first row that is not valid JSON or lacks text/label.
     """
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise ValueError(f"{path}:{lineno}: row has no string 'text' field")
-            if row.get("label") not in (0, 1, True, False):
-                raise ValueError(f"{path}:{lineno}: label must be 0 or 1, got {row.get('label')!r}")
-            row["label"] = int(row["label"])
-            row.setdefault("group", row.get("id", f"{path}:{lineno}"))
-            row.setdefault("source", Path(path).stem)
-            rows.append(row)
-    return rows
+    return read_rows(path)
 
 
 def _features_of(text: str) -> list[float]:
@@ -83,22 +69,18 @@ def _features_of(text: str) -> list[float]:
     return [features[name] for name in feature_names()]
 
 
-def feature_matrix(texts: Sequence[str], n_jobs: int = 1) -> np.ndarray:
+def feature_matrix(texts: Sequence[str], n_jobs: int = 1, progress: bool = False) -> np.ndarray:
     """Extractor features (rows in :func:`padcheck.features.feature_names` order)."""
+    from tqdm import tqdm
+
+    items = tqdm(texts, desc="features", unit="doc", disable=not progress)
     if n_jobs == 1:
-        rows = [_features_of(t) for t in texts]
+        rows = [_features_of(t) for t in items]
     else:
         from joblib import Parallel, delayed
 
-        rows = Parallel(n_jobs=n_jobs, batch_size=64)(delayed(_features_of)(t) for t in texts)
+        rows = Parallel(n_jobs=n_jobs, batch_size=64)(delayed(_features_of)(t) for t in items)
     return np.asarray(rows, dtype=float).reshape(len(texts), len(feature_names()))
-
-
-def tpr_at_fpr(y: np.ndarray, p: np.ndarray, fpr: float) -> float:
-    """True-positive rate at the largest threshold whose false-positive rate is ≤ ``fpr``."""
-    f, t, _ = roc_curve(y, p)
-    ok = f <= fpr
-    return float(t[ok].max()) if ok.any() else 0.0
 
 
 def _weights(rows: list[dict]) -> np.ndarray:
@@ -178,6 +160,12 @@ def train(
     target_fpr: float = 0.01,
     seed: int = 0,
     n_jobs: int = 1,
+    text_field: str = "text",
+    label_field: str = "label",
+    group_field: str = "group",
+    label_map: dict[str, int] | None = None,
+    on_error: str = "stop",
+    progress: bool = False,
 ) -> tuple[PadModel, dict]:
     """Train a padcheck model.
 
@@ -197,6 +185,10 @@ def train(
         Seed of the grouped splits.
     n_jobs : int
         Processes for feature extraction.
+    text_field, label_field, group_field, label_map, on_error
+        How to read ``paths`` (see :func:`padcheck.io.read_rows`); JSON Lines and CSV/TSV work.
+    progress : bool
+        Show a progress bar for feature extraction.
 
     Returns
     -------
@@ -206,9 +198,11 @@ def train(
     """
     data = list(rows or [])
     files = []
+    stats = ReadStats()
     for path in paths or ():
-        data.extend(read_jsonl(path))
-        files.append({"name": Path(path).name, "sha256": _file_sha256(path)})
+        data.extend(read_rows(path, text_field=text_field, label_field=label_field, group_field=group_field,
+                              label_map=label_map, on_error=on_error, stats=stats))
+        files.append({"name": Path(path).name, "sha256": _sha256(Path(path))})
     if len(data) < 20 or len({r["label"] for r in data}) < 2:
         raise ValueError("training needs at least 20 rows with both labels (0 = human, 1 = padded)")
     texts = [r["text"] for r in data]
@@ -216,7 +210,7 @@ def train(
     groups = np.array([str(r["group"]) for r in data])
     w = _weights(data)
 
-    X = feature_matrix(texts, n_jobs=n_jobs)
+    X = feature_matrix(texts, n_jobs=n_jobs, progress=progress)
     names = list(feature_names())
     rest, test = _split_groups(groups, 0.2, seed)
     fit_rel, cal_rel = _split_groups(groups[rest], 0.2, seed + 1)
@@ -275,7 +269,8 @@ def train(
                "lexical_C": lex_c, "prior_min_coef": PRIOR_MIN_COEF},
         "calibration": {"platt_slope": a, "platt_intercept": b, "target_fpr": target_fpr, "threshold": threshold},
         "test": _metrics(y[test], p_test, threshold, [data[i] for i in test]),
-        "rows": {"train": int(len(fit)), "calibration": int(len(cal)), "test": int(len(test))},
+        "rows": {"train": int(len(fit)), "calibration": int(len(cal)), "test": int(len(test)),
+                 "skipped_bad_rows": stats.skipped},
     }
     model = PadModel(
         feature_names=tuple(names),
@@ -295,9 +290,38 @@ def train(
         },
     )
     if out is not None:
-        model.save(out)
-        write_model_card(model, Path(out) / "MODEL_CARD.md")
+        save_model_folder(model, report, out)
     return model, report
+
+
+def save_model_folder(model: PadModel, report: dict, out: str | os.PathLike) -> Path:
+    """Write model, card and report to ``out`` atomically.
+
+    Everything is written to a fresh sibling folder first, which then replaces ``out`` by
+    renames, so a crash leaves either the old folder or the new one, never a mix.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
+    try:
+        model.save(staging)
+        write_model_card(model, staging / "MODEL_CARD.md")
+        (staging / "training-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        for keep in out.glob("*.py") if out.is_dir() else ():  # a package folder keeps its own modules
+            shutil.copy2(keep, staging / keep.name)
+        os.chmod(staging, 0o755)
+        if out.exists():
+            retired = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
+            os.rmdir(retired)
+            os.replace(out, retired)
+            os.replace(staging, out)
+            shutil.rmtree(retired)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
 
 
 def write_model_card(model: PadModel, path: Path) -> None:
@@ -363,14 +387,6 @@ def _metrics(y: np.ndarray, p: np.ndarray, threshold: float, rows: list[dict]) -
         src = np.array([r.get("source", "") for r in rows])
         out["by_source"] = {s: _metrics(y[src == s], p[src == s], threshold, []) for s in sources}
     return out
-
-
-def _file_sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _library_versions() -> dict:

@@ -82,7 +82,7 @@ def test_read_jsonl_names_file_and_line(tmp_path) -> None:
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok", "label": 0}\n{"text": "x", "label": 3}\n')
-    with pytest.raises(ValueError, match=r"bad.jsonl:2: label must be 0 or 1"):
+    with pytest.raises(ValueError, match=r"bad.jsonl:2: field .label.: unknown label 3"):
         read_jsonl(bad)
     bad.write_text('{"text": "ok", "label": 0}\n{broken\n')
     with pytest.raises(ValueError, match=r"bad.jsonl:2: not valid JSON"):

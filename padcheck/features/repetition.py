@@ -51,6 +51,7 @@ two-word openings ("It is", "In the") repeat in any text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,11 +65,13 @@ from padcheck.features.base import Evidence, Extraction, FeatureSpec
 
 __all__ = [
     "RepetitionExtractor",
+    "SharedAnalysis",
     "Unit",
     "document_units",
     "exact_duplicates",
     "near_duplicates",
     "normalise",
+    "shared_analysis",
     "word_spans",
 ]
 
@@ -164,29 +167,232 @@ def document_units(doc: Document) -> list[Unit]:
     """Split ``doc`` into :class:`Unit` objects: social-post lines first, then sentences in order.
 
     Social posts come first so that an article sentence repeating a tweet is the "later copy"
-    wherever the tweet sits.
+    wherever the tweet sits. The units are computed once per document (see
+    :func:`shared_analysis`); the list returned is a fresh copy.
     """
-    sources: list[Unit] = []
-    units: list[Unit] = []
-    text = doc.text
-    for s in doc.sentences:
-        kind = doc.blocks[s.block].kind
-        if kind in _SOURCE_KINDS:
-            # One tweet sentence may hold the post and its attribution line: compare line by line,
-            # without links, which the article never repeats.
-            pos = s.start
-            for piece in re.split(r"[\r\n]+", s.text):
-                a = text.find(piece, pos, s.end) if piece else -1
-                if a < 0:
+    return list(shared_analysis(doc).units)
+
+
+def _lower_words(text: str, starts: list[int], ends: list[int]) -> list[str]:
+    """``text[a:b].lower().replace("’", "'")`` for every span, without a Python call per word.
+
+    Lower-casing the whole text once and slicing it is the same as lower-casing each word when
+    every character maps to exactly one character (then the lengths agree, since no character
+    maps to none) and no mapping depends on context; in CPython the only contextual rule is the
+    Greek final sigma of U+03A3. Otherwise fall back to one call per word.
+    """
+    low = text.lower()
+    if len(low) == len(text) and "\u03a3" not in text:
+        low = low.replace("’", "'")
+        return list(map(low.__getitem__, map(slice, starts, ends)))
+    return [text[a:b].lower().replace("’", "'") for a, b in zip(starts, ends, strict=True)]
+
+
+class SharedAnalysis:
+    """Per-document word table and units, shared by the repetition and density extractors.
+
+    Built once per :class:`~padcheck.document.Document` by :func:`shared_analysis` and kept in
+    the document's private cache, so both extractors tokenise the text once and density reuses
+    repetition's duplicate search when it asks the same question.
+
+    The word table holds every word of ``doc.text`` (one ``finditer`` over the whole text),
+    followed by words re-matched inside single units when a whole-text word straddles a unit
+    boundary (a sentence split inside "U.S"): matching within a span gives the words of the
+    whole-text match wherever none straddles the span's ends, so only those units need it.
+    Every unit and sentence is therefore one contiguous range of the table.
+
+    Attributes
+    ----------
+    text : str
+        ``doc.text``.
+    units : tuple of Unit
+        What :func:`document_units` returns.
+    starts, ends : numpy.ndarray
+        int64 character spans of the words of the table.
+    words : list of str
+        Lower-cased words (``’`` as ``'``), as in :func:`normalise`.
+    ids : numpy.ndarray
+        uint64 id of each word (equal words, equal ids; ids in order of first appearance).
+    vocab : list of str
+        The word of each id.
+    sentence_ranges : list of tuple of int
+        ``(lo, hi)`` table range of the words of each sentence (``word_spans`` of its span).
+    unit_ranges : list of tuple of int
+        ``(lo, hi)`` table range of ``word_spans`` of each unit's span (for a social-post line
+        this includes link words, which ``Unit.words`` leaves out).
+    """
+
+    __slots__ = (
+        "text", "units", "starts", "ends", "words", "ids", "vocab", "sentence_ranges", "unit_ranges",
+        "_n_text_words", "_starts_list", "_ends_list", "_cache",
+    )
+
+    def __init__(self, doc: Document) -> None:
+        text = doc.text
+        matches = list(_WORD.finditer(text))
+        starts = list(map(re.Match.start, matches))
+        ends = list(map(re.Match.end, matches))
+        del matches
+        words = _lower_words(text, starts, ends)
+        self.text = text
+        self._n_text_words = len(starts)
+        self._starts_list, self._ends_list = starts, ends
+        s_arr = np.asarray(starts, dtype=np.int64)
+        e_arr = np.asarray(ends, dtype=np.int64)
+        sentences = doc.sentences
+        sent_ranges = self._ranges(
+            s_arr, e_arr,
+            np.fromiter((s.start for s in sentences), dtype=np.int64, count=len(sentences)),
+            np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences)),
+        )
+        # Extra words (re-matched in a straddled span) are appended to these lists.
+        self.sentence_ranges = [
+            r if r is not None else self._append(s.start, s.end, starts, ends, words)
+            for s, r in zip(sentences, sent_ranges, strict=True)
+        ]
+        sources: list[Unit] = []
+        source_ranges: list[tuple[int, int]] = []
+        units: list[Unit] = []
+        unit_ranges: list[tuple[int, int]] = []
+        blocks = doc.blocks
+        for s in sentences:
+            kind = blocks[s.block].kind
+            if kind in _SOURCE_KINDS:
+                # One tweet sentence may hold the post and its attribution line: compare line by line,
+                # without links, which the article never repeats.
+                pos = s.start
+                for piece in re.split(r"[\r\n]+", s.text):
+                    a = text.find(piece, pos, s.end) if piece else -1
+                    if a < 0:
+                        continue
+                    pos = a + len(piece)
+                    piece_words = tuple(normalise(_URL.sub(" ", piece)).split())
+                    if piece_words:
+                        sources.append(Unit(s.index, "source", a, a + len(piece), piece_words))
+                        found = self.locate(a, a + len(piece))
+                        source_ranges.append(found if found is not None else
+                                             self._append(a, a + len(piece), starts, ends, words))
+                continue
+            role = "body" if kind in _BODY_KINDS else "heading" if kind is BlockKind.HEADING else "code"
+            lo, hi = self.sentence_ranges[s.index]
+            units.append(Unit(s.index, role, s.start, s.end, tuple(words[lo:hi])))
+            unit_ranges.append((lo, hi))
+        self.units = tuple(sources + units)
+        self.unit_ranges = source_ranges + unit_ranges
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.ends = np.asarray(ends, dtype=np.int64)
+        self.words = words
+        self.vocab = list(dict.fromkeys(words))
+        index = dict(zip(self.vocab, range(len(self.vocab))))
+        self.ids = np.fromiter(map(index.__getitem__, words), dtype=np.uint64, count=len(words))
+        self._cache: dict = {}
+
+    @staticmethod
+    def _ranges(s_arr, e_arr, a: np.ndarray, b: np.ndarray) -> list[tuple[int, int] | None]:
+        """Table range of the whole-text words inside each span ``[a, b)``; ``None`` where one straddles an end."""
+        n = len(s_arr)
+        lo = np.searchsorted(s_arr, a, "left")  # first word starting at or after a
+        hi = np.maximum(np.searchsorted(e_arr, b, "right"), lo)  # past the last word ending by b
+        before = np.zeros(len(a), dtype=bool)
+        has_prev = lo > 0
+        before[has_prev] = e_arr[lo[has_prev] - 1] > a[has_prev]
+        after = np.zeros(len(a), dtype=bool)
+        has_next = hi < n
+        after[has_next] = s_arr[hi[has_next]] < b[has_next]
+        bad = (before | after).tolist()
+        return [None if x else (lo_, hi_) for lo_, hi_, x in zip(lo.tolist(), hi.tolist(), bad, strict=True)]
+
+    def locate(self, start: int, end: int) -> tuple[int, int] | None:
+        """Table range of ``word_spans(text, start, end)``, or ``None`` when a whole-text word straddles an end."""
+        starts, ends, n = self._starts_list, self._ends_list, self._n_text_words
+        lo = bisect.bisect_left(starts, start, 0, n)
+        hi = max(bisect.bisect_right(ends, end, 0, n), lo)
+        if (lo > 0 and ends[lo - 1] > start) or (hi < n and starts[hi] < end):
+            return None
+        return lo, hi
+
+    def count_words(self, start: int, end: int) -> int:
+        """``len(word_spans(text, start, end))``."""
+        found = self.locate(start, end)
+        return found[1] - found[0] if found is not None else len(word_spans(self.text, start, end))
+
+    def normalised(self, start: int, end: int) -> str:
+        """``normalise(text[start:end])``."""
+        found = self.locate(start, end)
+        return " ".join(self.words[found[0]:found[1]]) if found is not None else normalise(self.text[start:end])
+
+    def _append(self, start, end, starts, ends, words) -> tuple[int, int]:
+        found = word_spans(self.text, start, end)
+        lo = len(starts)
+        starts.extend(a for a, _ in found)
+        ends.extend(b for _, b in found)
+        words.extend(self.text[a:b].lower().replace("’", "'") for a, b in found)
+        return lo, len(starts)
+
+    # -- memoised intermediate results (keyed by the parameters they depend on) -------------
+
+    def stems(self, stem_chars: int) -> list[frozenset[str]]:
+        """``content_stems(unit.words, stem_chars)`` of every unit."""
+        key = ("stems", stem_chars)
+        out = self._cache.get(key)
+        if out is None:
+            stop = _function_words()
+            # Stem each distinct word once; None marks a function word.
+            by_id = [None if w in stop else w[:stem_chars] for w in self.vocab]
+            per_word = list(map(by_id.__getitem__, self.ids.tolist()))
+            out = []
+            for u, (lo, hi) in zip(self.units, self.unit_ranges, strict=True):
+                if u.role == "source":  # its words are not its span's words (links removed)
+                    out.append(content_stems(u.words, stem_chars))
                     continue
-                pos = a + len(piece)
-                words = tuple(normalise(_URL.sub(" ", piece)).split())
-                if words:
-                    sources.append(Unit(s.index, "source", a, a + len(piece), words))
-            continue
-        role = "body" if kind in _BODY_KINDS else "heading" if kind is BlockKind.HEADING else "code"
-        units.append(Unit(s.index, role, s.start, s.end, tuple(normalise(s.text).split())))
-    return sources + units
+                found = set(per_word[lo:hi])
+                found.discard(None)
+                out.append(frozenset(found))
+            self._cache[key] = out
+        return out
+
+    def exact(self, min_words: int) -> list[int | None]:
+        """:func:`exact_duplicates` over the body and social-post units of at least ``min_words`` words."""
+        key = ("exact", min_words)
+        out = self._cache.get(key)
+        if out is None:
+            out = exact_duplicates(
+                " ".join(u.words) if u.role in ("body", "source") and len(u.words) >= min_words else None
+                for u in self.units
+            )
+            self._cache[key] = out
+        return out
+
+    def near(self, live: list[int], stem_chars: int, threshold: float, min_gap: int) -> dict[int, tuple[int, float]]:
+        """:func:`near_duplicates` over the stem sets of the units at positions ``live`` (in order).
+
+        Returns ``{unit position: (earlier unit position, Jaccard)}``. The search depends only on
+        the sequence of sets and their sentence positions, so the same ``live`` gives the same
+        answer: density and repetition share it when they exclude the same units.
+        """
+        key = ("near", stem_chars, threshold, min_gap, tuple(live))
+        out = self._cache.get(key)
+        if out is None:
+            stems = self.stems(stem_chars)
+            units = self.units
+            hits = near_duplicates([stems[p] for p in live], threshold, [units[p].sentence for p in live], min_gap)
+            out = {live[i]: (live[hit[0]], hit[1]) for i, hit in enumerate(hits) if hit is not None}
+            self._cache[key] = out
+        return out
+
+
+def shared_analysis(doc: Document) -> SharedAnalysis:
+    """The :class:`SharedAnalysis` of ``doc``, built on first use and kept in the document's cache.
+
+    ``Document`` is frozen, but its private ``_by_kind`` dict is a per-document cache outside
+    equality; the entry lives and dies with the document, so there is no stale-identity risk.
+    """
+    cache = doc._by_kind
+    found = cache.get("repetition.analysis")
+    if found is None:
+        found = SharedAnalysis(doc)
+        cache["repetition.analysis"] = found
+    return found
 
 
 def exact_duplicates(keys: Iterable[str | None]) -> list[int | None]:
