@@ -111,6 +111,7 @@ def _score_record(args) -> dict:
         "is_padded": result.is_padded,
         "threshold": round(result.threshold, 6),
         "truncated": result.truncated,
+        "language_supported": result.language_supported,
         "top_reasons": [{"code": r.code, "message": r.message, "start": r.start, "end": r.end,
                          "log_odds": round(r.log_odds, 4)} for r in result.top_reasons(top)],
     }
@@ -204,6 +205,8 @@ def _score_human(records, args) -> int:
             continue
         result = score(text, format=args.format, model=model)
         verdict = "PADDED" if result.is_padded else "not padded"
+        if not result.language_supported:
+            verdict = f"no verdict ({result.support_note})"
         print(f"{rid}: {verdict} (probability {result.probability:.3f}, threshold {result.threshold:.3f})")
         for s in result.top_sentences(args.top):
             snippet = " ".join(s.text.split())

@@ -80,6 +80,11 @@ class PadResult:
         The format the input was parsed as.
     truncated : bool
         Whether the input was cut at ``max_chars`` before scoring.
+    language_supported : bool
+        Whether the text looks like English prose. When it does not (another language, code, a
+        table), ``is_padded`` is always ``False`` and ``probability`` should not be trusted.
+    support_note : str
+        Why the text is not supported ("" when it is).
     """
 
     probability: float
@@ -94,6 +99,8 @@ class PadResult:
     text: str
     format: str
     truncated: bool = False
+    language_supported: bool = True
+    support_note: str = ""
 
     def top_sentences(self, k: int = 5) -> list[SentenceResult]:
         """The ``k`` sentences with the highest padding score (ties in text order), score > 0."""
@@ -115,6 +122,8 @@ class PadResult:
             "intercept": self.intercept,
             "format": self.format,
             "truncated": self.truncated,
+            "language_supported": self.language_supported,
+            "support_note": self.support_note,
             "features": dict(self.features),
             "contributions": dict(self.contributions),
             "top_reasons": [asdict(r) for r in self.top_reasons()],

@@ -19,6 +19,7 @@ import numpy as np
 
 from padcheck.document import BlockKind, Document
 from padcheck.features import extract_all
+from padcheck.language import assess_support
 from padcheck.model import PadModel, default_model, load_model, sigmoid
 from padcheck.parse import Format, coerce_text, parse
 from padcheck.result import PadResult, Reason, SentenceResult
@@ -127,9 +128,10 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
         sentences.append(SentenceResult(s.index, s.start, s.end, s.text, value, ordered))
         if value < 0.5 and s.index not in duplicate_sentences and doc.blocks[s.block].kind not in _NOT_ESSENCE:
             kept.append((s.block, s.text))
+    support = assess_support(doc)
     return PadResult(
         probability=probability,
-        is_padded=probability >= model.threshold,
+        is_padded=support.supported and probability >= model.threshold,
         threshold=model.threshold,
         features=features,
         contributions=contributions,
@@ -140,6 +142,8 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
         text=doc.text,
         format=doc.format,
         truncated=truncated,
+        language_supported=support.supported,
+        support_note=support.reason,
     )
 
 

@@ -117,3 +117,21 @@ def test_example_article(example_article: str) -> None:
 def test_any_text_gets_a_finite_probability(text: str) -> None:
     r = padcheck.score(text)
     assert 0.0 <= r.probability <= 1.0 and math.isfinite(r.logit)
+
+
+@pytest.mark.parametrize("text", [
+    "Daw hyn ar ôl iddi ddod i'r amlwg fod y datblygwyr yn chwilio am fuddsoddwyr newydd ar gyfer y cynllun, "
+    "meddai'r cyngor sir mewn datganiad ddydd Llun, gan ychwanegu bod y gwaith wedi ei ohirio tan y gwanwyn.",
+    "def main():\n    x = {'a': [1, 2, 3]}\n    for k, v in x.items():\n        print(f'{k}={v}')\n"
+    "    return {k: v * 2 for k, v in x.items() if v}  # {}[]<>=+*/\n" * 3,
+    "这是一个关于城市预算的新闻报道。市议会周二投票通过了预算，其中包括修桥和增加扫雪车司机的计划。" * 3,
+])
+def test_unsupported_text_gets_no_verdict(text: str) -> None:
+    r = padcheck.score("Certainly! Here is the article. " + text)
+    assert not r.language_supported and r.support_note
+    assert not r.is_padded
+
+
+def test_english_prose_is_supported() -> None:
+    assert padcheck.score(HUMAN_REPORT).language_supported
+    assert padcheck.score(PADDED).language_supported

@@ -1,0 +1,60 @@
+"""Is this English prose? padcheck's signals and model only mean something on English prose.
+
+Three cheap checks, each linear in the text: the share of letters in Latin script, the share of
+English function words among the words (English prose runs at 35–55%; other languages written in
+Latin script, lists of names, and tables run far lower), and the share of symbol characters
+(code, markup and tables are symbol-heavy). Texts too short to judge are given the benefit of
+the doubt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from padcheck.document import Document
+from padcheck.features._lexicon import load_lexicon
+
+__all__ = ["Support", "assess_support"]
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_MIN_WORDS = 20
+_MIN_LATIN_SHARE = 0.7
+_MIN_FUNCTION_SHARE = 0.12
+_MAX_SYMBOL_SHARE = 0.2
+_SAMPLE = 200_000  # characters examined: enough to judge, bounded on huge inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """Whether the text is English prose, and if not, why."""
+
+    supported: bool
+    reason: str = ""
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    return frozenset(e.phrase.lower() for e in load_lexicon("function_words.tsv") if e.tag != "number")
+
+
+def assess_support(doc: Document) -> Support:
+    """Judge whether ``doc`` is English prose that padcheck can score."""
+    text = doc.text[:_SAMPLE]
+    words = _WORD.findall(text)
+    letters = sum(len(w) for w in words)
+    if len(words) < _MIN_WORDS and letters < 5 * _MIN_WORDS:  # CJK runs are long "words": count letters too
+        return Support(True)
+    latin = sum(1 for w in words for ch in w if ch <= "\u024f")
+    if latin / letters < _MIN_LATIN_SHARE:
+        return Support(False, f"mostly non-Latin script ({1 - latin / letters:.0%} of letters)")
+    visible = sum(1 for ch in text if not ch.isspace())
+    symbols = sum(1 for ch in text if not ch.isspace() and not ch.isalnum() and ch not in ".,;:!?'\"’‘“”()-–—%$")
+    if visible and symbols / visible > _MAX_SYMBOL_SHARE:
+        return Support(False, f"not prose: {symbols / visible:.0%} of characters are symbols (code, markup or a table)")
+    function = _function_words()
+    share = sum(1 for w in words if w.lower().replace("’", "'") in function) / len(words)
+    if share < _MIN_FUNCTION_SHARE:
+        return Support(False, f"not English prose: only {share:.0%} of words are English function words")
+    return Support(True)
