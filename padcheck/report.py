@@ -38,7 +38,7 @@ from padcheck.parse import Format
 from padcheck.result import PadResult, Reason, SentenceResult
 from padcheck.scoring import score
 
-__all__ = ["render_html", "write_report", "TOP_FEATURES", "TOP_SENTENCES"]
+__all__ = ["render_html", "write_report", "evaluation_html", "TOP_FEATURES", "TOP_SENTENCES"]
 
 #: Contribution bars shown; the remaining features are summed into one "other" bar.
 TOP_FEATURES = 12
@@ -383,3 +383,53 @@ def write_report(
             os.unlink(tmp)
         raise
     return target
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, float) for v in value):
+        return f"[{value[0]:.3f}, {value[1]:.3f}]"
+    return _esc(str(value))
+
+
+def evaluation_html(report: dict, *, title: str = "padcheck evaluation") -> str:
+    """A self-contained HTML page of an evaluation report (:func:`padcheck.evaluation.metrics_report`).
+
+    Shows the headline metrics with their confidence intervals, the reliability curve as an
+    inline SVG, and the per-domain, per-generator and per-length tables.
+    """
+    keys = ["n", "n_human", "n_padded", "threshold", "auroc", "auroc_ci", "average_precision", "tpr_at_5pct_fpr",
+            "tpr_at_1pct_fpr", "precision", "recall", "f1", "fpr", "fpr_ci", "tpr", "tpr_ci", "ece"]
+    rows = "".join(f"<tr><th>{_esc(k)}</th><td>{_fmt(report.get(k))}</td></tr>" for k in keys if k in report)
+    size, pad = 260, 30
+    points = [(pad + c["mean_probability"] * (size - 2 * pad), size - pad - c["fraction_padded"] * (size - 2 * pad),
+               c["n"]) for c in report.get("reliability", [])]
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{2 + min(6, math.log1p(n)):.1f}" fill="#c0392b"/>'
+                   for x, y, n in points)
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
+    svg = (f'<svg width="{size}" height="{size}" role="img" aria-label="reliability curve">'
+           f'<rect x="{pad}" y="{pad}" width="{size - 2 * pad}" height="{size - 2 * pad}" fill="none" stroke="#999"/>'
+           f'<line x1="{pad}" y1="{size - pad}" x2="{size - pad}" y2="{pad}" stroke="#bbb" stroke-dasharray="4"/>'
+           f'<polyline points="{line}" fill="none" stroke="#c0392b"/>{dots}'
+           f'<text x="{size / 2}" y="{size - 6}" text-anchor="middle" font-size="11">mean predicted probability</text>'
+           f'<text x="10" y="{size / 2}" transform="rotate(-90 10 {size / 2})" text-anchor="middle" font-size="11">'
+           f'fraction padded</text></svg>')
+    slices = []
+    for kind, table in report.get("slices", {}).items():
+        body = "".join(
+            f"<tr><td>{_esc(name)}</td><td>{cell.get('n', 0)}</td><td>{_fmt(cell.get('fpr'))}</td>"
+            f"<td>{_fmt(cell.get('fpr_ci'))}</td><td>{_fmt(cell.get('tpr'))}</td><td>{_fmt(cell.get('tpr_ci'))}</td></tr>"
+            for name, cell in table.items())
+        slices.append(f"<h2>By {_esc(kind)}</h2><table><tr><th>{_esc(kind)}</th><th>n</th><th>FPR</th><th>95% CI</th>"
+                      f"<th>TPR</th><th>95% CI</th></tr>{body}</table>")
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>{_esc(title)}</title><style>body{{font-family:sans-serif;margin:2em;color:#222}}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}"
+        f"</style></head><body><h1>{_esc(title)}</h1><table>{rows}</table>"
+        f"<h2>Calibration (ECE {_fmt(report.get('ece'))})</h2>{svg}{''.join(slices)}</body></html>"
+    )

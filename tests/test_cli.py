@@ -111,3 +111,23 @@ def test_train_and_evaluate_commands(tmp_path, capsys) -> None:
     assert full["auroc"] > 0.9 and full["auroc_ci"] and "length" in full["slices"]
     assert main(["train", str(data), "--out", str(tmp_path / "m2"), "--label-field", "label"]) == 2
     assert "unknown label 'person'" in capsys.readouterr().err
+
+
+def test_evaluate_html_report_escapes_domains(tmp_path) -> None:
+    from padcheck.evaluation import metrics_report
+    from padcheck.report import evaluation_html
+
+    rows = [{"text": "a b c", "domain": "<script>x</script>", "label": i % 2} for i in range(20)]
+    report = metrics_report([r["label"] for r in rows], [0.1 + 0.04 * i for i in range(20)], 0.5, rows,
+                            bootstrap=10)
+    page = evaluation_html(report)
+    assert "<script>x" not in page and "&lt;script&gt;x" in page and "<svg" in page
+
+
+def test_report_command_writes_escaped_html(tmp_path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(PADDED + "\n<script>alert(1)</script>")
+    out = tmp_path / "report.html"
+    assert main(["report", str(article), "-o", str(out)]) == 0
+    page = out.read_text()
+    assert "PADDED" in page and "<script>alert" not in page

@@ -166,17 +166,21 @@ def test_featurizer_refuses_empty_input():
         PadFeaturizer().fit([])
 
 
+def _lengths(texts):
+    return np.array([[len(t)] for t in texts], dtype=float)
+
+
 def test_feature_union_beside_user_features():
     # A user's own features (bag of words, text length) next to padcheck's, one linear model on top.
     union = FeatureUnion([
         ("pad", PadFeaturizer()),
         ("words", CountVectorizer(min_df=2)),
-        ("length", FunctionTransformer(lambda xs: np.array([[len(x)] for x in xs], dtype=float))),
+        ("length", FunctionTransformer(_lengths, feature_names_out=lambda *_: np.array(["chars"], dtype=object))),
     ])
     pipe = make_pipeline(union, LogisticRegression(max_iter=2000)).fit(TEXTS, LABELS)
     assert pipe.score(TEXTS, LABELS) > 0.9
     names = union.get_feature_names_out()
-    assert f"pad__{feature_names()[0]}" in names
+    assert f"pad__{feature_names()[0]}" in names and "length__chars" in names
 
 
 def test_column_transformer_with_a_numeric_column():

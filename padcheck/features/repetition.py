@@ -622,20 +622,22 @@ class RepetitionExtractor:
             Every feature of :attr:`specs` (fractions in [0, 1]) and the evidence.
         """
         features = {spec.name: 0.0 for spec in self.specs}
-        units = document_units(doc)
+        shared = shared_analysis(doc)
+        units = shared.units
         evidence: list[Evidence] = []
         body_words = sum(len(u.words) for u in units if u.role == "body")
         if body_words:
-            flagged = self._duplicates(doc, units, body_words, features, evidence)
-            self._near_duplicates(doc, units, flagged, body_words, features, evidence)
-            self._openings(doc, units, flagged, features, evidence)
-        self._ngrams(doc, units, features, evidence)
+            flagged = self._duplicates(doc, shared, body_words, features, evidence)
+            self._near_duplicates(shared, flagged, body_words, features, evidence)
+            self._openings(shared, flagged, features, evidence)
+        self._ngrams(shared, features, evidence)
         return Extraction(features, tuple(evidence))
 
     # -- exact duplicates -------------------------------------------------------------------
 
-    def _duplicates(self, doc, units, body_words, features, evidence) -> set[int]:
+    def _duplicates(self, doc, shared, body_words, features, evidence) -> set[int]:
         """Exact duplicate paragraphs, then sentences; returns the flagged unit positions."""
+        units = shared.units
         flagged: set[int] = set()
         sentences = doc.sentences
         by_sentence = {u.sentence: i for i, u in enumerate(units) if u.role == "body"}
@@ -643,7 +645,7 @@ class RepetitionExtractor:
         blocks = [b for b in doc.blocks if b.kind in _BODY_KINDS]
         block_keys = []
         for b in blocks:
-            key = normalise(b.text)
+            key = shared.normalised(b.start, b.end)
             block_keys.append(key if key.count(" ") + 1 >= self.min_words else None)
         block_sentences: dict[int, list[int]] = {}
         for s in sentences:
@@ -667,12 +669,8 @@ class RepetitionExtractor:
                 ))
         features[f"{NAME}.duplicate_paragraph_frac"] = min(para_words / body_words, 1.0)
 
-        keys = [
-            " ".join(u.words) if u.role in ("body", "source") and len(u.words) >= self.min_words else None
-            for u in units
-        ]
         sent_words = 0
-        for pos, earlier in enumerate(exact_duplicates(keys)):
+        for pos, earlier in enumerate(shared.exact(self.min_words)):
             u = units[pos]
             if earlier is None or u.role != "body" or pos in flagged:
                 continue
@@ -698,8 +696,11 @@ class RepetitionExtractor:
         copies = 0
         for e in list(passages.values()):
             sentence = sentences[e.sentence]
-            copied = doc.blocks[sentence.block].text if e.code.endswith("paragraph") else sentence.text
-            words = len(normalise(copied).split())
+            if e.code.endswith("paragraph"):
+                copied = doc.blocks[sentence.block]
+                words = shared.count_words(copied.start, copied.end)
+            else:  # a body sentence: its unit's words are its span's words
+                words = len(units[by_sentence[e.sentence]].words)
             if words < self.passage_min_words:
                 continue
             copies += 1
@@ -712,17 +713,18 @@ class RepetitionExtractor:
 
     # -- near duplicates --------------------------------------------------------------------
 
-    def _near_duplicates(self, doc, units, flagged, body_words, features, evidence) -> None:
-        sets: list[frozenset[str] | None] = []
-        for pos, u in enumerate(units):
-            if u.role not in ("body", "source") or pos in flagged:
-                sets.append(None)
-                continue
-            stems = content_stems(u.words, self.stem_chars)
-            sets.append(stems if len(stems) >= self.near_min_words else None)
+    def _near_duplicates(self, shared, flagged, body_words, features, evidence) -> None:
+        units = shared.units
+        stems = shared.stems(self.stem_chars)
+        live = [
+            pos for pos, u in enumerate(units)
+            if u.role in ("body", "source") and pos not in flagged and stems[pos]
+            and len(stems[pos]) >= self.near_min_words
+        ]
+        hits = shared.near(live, self.stem_chars, self.near_threshold, self.near_min_gap)
         near_words = 0
-        hits = near_duplicates(sets, self.near_threshold, [u.sentence for u in units], self.near_min_gap)
-        for pos, hit in enumerate(hits):
+        for pos in live:
+            hit = hits.get(pos)
             u = units[pos]
             if hit is None or u.role != "body":
                 continue
@@ -739,23 +741,25 @@ class RepetitionExtractor:
 
     # -- sentence openings ------------------------------------------------------------------
 
-    def _openings(self, doc, units, flagged, features, evidence) -> None:
+    def _openings(self, shared, flagged, features, evidence) -> None:
         k = self.opening_words
+        units = shared.units
         # Exact copies are already evidence of their own; their openings would say it twice.
-        eligible = [u for pos, u in enumerate(units) if u.role == "body" and len(u.words) > k and pos not in flagged]
+        eligible = [pos for pos, u in enumerate(units) if u.role == "body" and len(u.words) > k and pos not in flagged]
         if not eligible:
             return
         first: dict[tuple[str, ...], int] = {}
         repeats = 0
-        text = doc.text
-        for u in eligible:
+        text = shared.text
+        for pos in eligible:
+            u = units[pos]
             opening = u.words[:k]
             earlier = first.setdefault(opening, u.sentence)
             if earlier == u.sentence:
                 continue
             repeats += 1
-            spans = word_spans(text, u.start, u.end)[:k]
-            a, b = spans[0][0], spans[-1][1]
+            lo, hi = shared.unit_ranges[pos]
+            a, b = int(shared.starts[lo]), int(shared.ends[min(lo + k, hi) - 1])
             evidence.append(Evidence(
                 f"{NAME}.repeated_opening", u.sentence, a, b, 1.0,
                 f"opening '{_quote(text[a:b])}' repeats sentence {earlier}", f"{NAME}.repeated_opening_frac",
@@ -765,28 +769,36 @@ class RepetitionExtractor:
 
     # -- Gopher n-grams ---------------------------------------------------------------------
 
-    def _ngrams(self, doc, units, features, evidence) -> None:
-        text = doc.text
-        stream = [u for u in units if u.role != "code"]
-        spans: list[tuple[int, int]] = []
-        owner: list[int] = []  # unit position (in stream) of each word
-        for pos, u in enumerate(stream):
-            found = word_spans(text, u.start, u.end)
-            spans.extend(found)
-            owner.extend([pos] * len(found))
-        if not spans:
+    def _ngrams(self, shared, features, evidence) -> None:
+        text = shared.text
+        stream = [pos for pos, u in enumerate(shared.units) if u.role != "code"]
+        if not stream:
             return
-        vocab: dict[str, int] = {}
-        ids = np.fromiter(
-            (vocab.setdefault(text[a:b].lower().replace("’", "'"), len(vocab)) for a, b in spans),
-            dtype=np.uint64, count=len(spans),
-        )
-        lengths = np.fromiter((b - a for a, b in spans), dtype=np.int64, count=len(spans))
-        owner_arr = np.asarray(owner, dtype=np.int64)
-        counted = np.fromiter((stream[o].role != "source" for o in owner), dtype=bool, count=len(owner))
+        ranges = np.asarray([shared.unit_ranges[pos] for pos in stream], dtype=np.int64).reshape(-1, 2)
+        sizes = ranges[:, 1] - ranges[:, 0]
+        n_words = int(sizes.sum())
+        if not n_words:
+            return
+        # Table index of each word of the stream: the units' ranges laid end to end.
+        owner_arr = np.repeat(np.arange(len(stream), dtype=np.int64), sizes)  # stream position of each word
+        offsets = np.cumsum(sizes) - sizes
+        index = np.arange(n_words, dtype=np.int64) + (ranges[:, 0] - offsets)[owner_arr]
+        ids = shared.ids[index]
+        starts, ends = shared.starts[index], shared.ends[index]
+        lengths = ends - starts
+        is_source = np.fromiter((shared.units[pos].role == "source" for pos in stream), dtype=bool, count=len(stream))
+        counted = ~is_source[owner_arr]
         total = float(lengths[counted].sum())
         if total <= 0:
             return
+        units = [shared.units[pos] for pos in stream]
+        lists: list[list[int]] = []  # starts, ends, owner as Python lists, made on the first evidence
+
+        def located() -> list[list[int]]:
+            if not lists:
+                lists.extend((starts.tolist(), ends.tolist(), owner_arr.tolist()))
+            return lists
+
         thresholds = {2: self.top_2gram_threshold, 3: self.top_3gram_threshold, 4: self.top_4gram_threshold}
         for n in _TOP_NS:
             chars, positions = top_ngram(ids, lengths, n)
@@ -794,30 +806,35 @@ class RepetitionExtractor:
             features[f"{NAME}.top_{n}gram_frac"] = float(frac)
             if frac <= thresholds[n]:
                 continue
+            s_list, e_list, owner = located()
             for p in positions.tolist():
-                u = stream[owner[p]]
+                u = units[owner[p]]
                 last = p + n - 1
                 if u.role == "source" or owner[last] != owner[p]:
                     continue  # never flag a tweet; skip n-grams that straddle two sentences
-                a, b = spans[p][0], spans[last][1]
+                a, b = s_list[p], e_list[last]
                 evidence.append(Evidence(
                     f"{NAME}.top_ngram", u.sentence, a, b, float(lengths[p:p + n].sum()),
                     f"most frequent {n}-word phrase '{_quote(text[a:b])}' ({frac:.0%} of the text)",
                     f"{NAME}.top_{n}gram_frac",
                 ))
         cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
-        prefix = np.concatenate(([0], np.cumsum(lengths))).tolist()  # O(1) character sums per run
+        prefix = np.concatenate(([0], np.cumsum(lengths)))  # O(1) character sums per run
         for n in _DUP_NS:
             mask = duplicate_ngram_mask(ids, n)
             features[f"{NAME}.dup_{n}gram_frac"] = min(float(lengths[mask & counted].sum()) / total, 1.0)
+            runs = _runs(mask)
+            if not runs:
+                continue
+            s_list, e_list, owner = located()
             # Evidence: each run of repeated words, cut at sentence boundaries.
-            for lo, hi in _runs(mask):
+            for lo, hi in runs:
                 inner = cuts[np.searchsorted(cuts, lo, "right"):np.searchsorted(cuts, hi, "left")].tolist()
                 for a_w, b_w in zip([lo, *inner], [*inner, hi], strict=True):
-                    u = stream[owner[a_w]]
+                    u = units[owner[a_w]]
                     if u.role == "source":
                         continue
-                    a, b = spans[a_w][0], spans[b_w - 1][1]
+                    a, b = s_list[a_w], e_list[b_w - 1]
                     evidence.append(Evidence(
                         f"{NAME}.duplicate_ngram", u.sentence, a, b, float(prefix[b_w] - prefix[a_w]),
                         f"repeats {n}-word phrases: '{_quote(text[a:b])}'", f"{NAME}.dup_{n}gram_frac",
