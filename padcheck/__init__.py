@@ -8,6 +8,7 @@
 
 from padcheck._version import __version__
 from padcheck.document import Block, BlockKind, Document, Line, Sentence
+from padcheck.estimators import PadClassifier, PadFeaturizer
 from padcheck.features import extractors
 from padcheck.model import ModelError, PadModel, load_model
 from padcheck.parse import parse
@@ -23,6 +24,8 @@ __all__ = [
     "train",
     "load_model",
     "extractors",
+    "PadFeaturizer",
+    "PadClassifier",
     "Document",
     "Block",
     "BlockKind",

@@ -40,14 +40,7 @@ import numpy as np
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import load_lexicon
 from padcheck.features.base import Extraction, FeatureSpec
-from padcheck.features.repetition import (
-    RepetitionExtractor,
-    content_stems,
-    document_units,
-    exact_duplicates,
-    near_duplicates,
-    word_spans,
-)
+from padcheck.features.repetition import RepetitionExtractor, SharedAnalysis, shared_analysis
 
 __all__ = ["DensityExtractor", "cv", "mattr"]
 
@@ -87,33 +80,38 @@ def _tagged_words() -> dict[str, frozenset[str]]:
     return {tag: frozenset(words) for tag, words in tags.items()}
 
 
-def mattr(words: list[str], window: int) -> float:
+def mattr(words: list[str] | np.ndarray, window: int) -> float:
     """Moving-average type-token ratio of ``words`` (plain type-token ratio if shorter than ``window``).
 
-    Linear: the distinct-word count is updated as the window slides, one word in, one word out.
+    ``words`` may be strings or integer word ids (equal words, equal ids). Linear after one
+    sort: the sum over windows of their distinct-word counts is the sum over positions ``j`` of
+    the number of windows in which ``words[j]`` is the first occurrence of its word, i.e. the
+    windows that contain ``j`` but not the previous occurrence of the same word. Every count is
+    an integer, so the result is exactly that of sliding the window one word at a time.
     """
     n = len(words)
     if n == 0:
         return 0.0
     if n <= window:
-        return len(set(words)) / n
-    counts: dict[str, int] = {}
-    for w in words[:window]:
-        counts[w] = counts.get(w, 0) + 1
-    distinct = len(counts)
-    total = distinct
-    for i in range(window, n):
-        new, old = words[i], words[i - window]
-        if new != old:
-            counts[old] -= 1
-            if counts[old] == 0:
-                distinct -= 1
-            c = counts.get(new, 0)
-            if c == 0:
-                distinct += 1
-            counts[new] = c + 1
-        total += distinct
+        return len(set(words if isinstance(words, list) else words.tolist())) / n
+    ids = _as_ids(words)
+    order = np.argsort(ids, kind="stable")  # equal words together, in text order
+    prev = np.full(n, -1, dtype=np.int64)
+    same = ids[order[1:]] == ids[order[:-1]]
+    prev[order[1:][same]] = order[:-1][same]
+    j = np.arange(n, dtype=np.int64)
+    # Window t covers [t, t + window - 1], t = 0 .. n - window.
+    lo = np.maximum(np.maximum(prev + 1, j - window + 1), 0)
+    hi = np.minimum(j, n - window)
+    total = int(np.maximum(hi - lo + 1, 0).sum())
     return total / ((n - window + 1) * window)
+
+
+def _as_ids(words: list[str] | np.ndarray) -> np.ndarray:
+    if isinstance(words, np.ndarray):
+        return words
+    index: dict[str, int] = {}
+    return np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
 
 
 def cv(values: list[int] | np.ndarray) -> float:
@@ -199,27 +197,26 @@ class DensityExtractor:
         if not doc.sentences:
             return Extraction(f)
         text = doc.text
-        tags = _tagged_words()
-        first_person, second_person = tags.get("first_person", frozenset()), tags.get("second_person", frozenset())
-        number_words = tags.get("number", frozenset())
+        shared = shared_analysis(doc)
+        flags = _word_flags(shared)
+        first_person, second_person, numeric = flags["first_person"], flags["second_person"], flags["numeric"]
 
-        words: list[str] = []
-        word_chars = 0
-        for s in doc.sentences:
-            if doc.blocks[s.block].kind in (BlockKind.CODE, BlockKind.CODE_FENCE):
-                continue
-            for a, b in word_spans(text, s.start, s.end):
-                words.append(text[a:b].lower().replace("’", "'"))
-                word_chars += b - a
-        n_words = len(words)
+        # The words of the non-code sentences, as table indices (every sentence is one range).
+        ranges = [
+            r for s, r in zip(doc.sentences, shared.sentence_ranges, strict=True)
+            if doc.blocks[s.block].kind not in (BlockKind.CODE, BlockKind.CODE_FENCE)
+        ]
+        index = _concat_ranges(ranges)
+        n_words = len(index)
         if n_words:
+            ids = shared.ids[index]
+            word_chars = int((shared.ends[index] - shared.starts[index]).sum())
             per100 = 100.0 / n_words
-            f[f"{NAME}.mattr"] = _clip(mattr(words, self.mattr_window), 1.0)
+            f[f"{NAME}.mattr"] = _clip(mattr(ids, self.mattr_window), 1.0)
             f[f"{NAME}.mean_word_length"] = _clip(word_chars / n_words, 20.0)
-            f[f"{NAME}.first_person_per_100w"] = _clip(sum(w in first_person for w in words) * per100, 100.0)
-            f[f"{NAME}.second_person_per_100w"] = _clip(sum(w in second_person for w in words) * per100, 100.0)
-            numbers = sum(w in number_words or any(c.isdigit() for c in w) for w in words)
-            f[f"{NAME}.numbers_per_100w"] = _clip(numbers * per100, 100.0)
+            f[f"{NAME}.first_person_per_100w"] = _clip(int(first_person[ids].sum()) * per100, 100.0)
+            f[f"{NAME}.second_person_per_100w"] = _clip(int(second_person[ids].sum()) * per100, 100.0)
+            f[f"{NAME}.numbers_per_100w"] = _clip(int(numeric[ids].sum()) * per100, 100.0)
 
         n_sent = len(doc.sentences)
         f[f"{NAME}.heading_share"] = len(doc.headings) / n_sent
@@ -229,46 +226,87 @@ class DensityExtractor:
             f[f"{NAME}.list_share"] = _clip(sum(b.end - b.start for b in doc.list_items) / block_chars, 1.0)
         f[f"{NAME}.compression_ratio"] = _clip(compression_ratio(text), 1.0)
 
-        paragraph_words = [len(word_spans(text, b.start, b.end)) for b in doc.paragraphs]
+        paragraph_words = [shared.count_words(b.start, b.end) for b in doc.paragraphs]
         f[f"{NAME}.paragraph_length_cv"] = _clip(cv([n for n in paragraph_words if n]), 3.0)
-        self._body(doc, f)
+        self._body(doc, shared, f)
         return Extraction(f)
 
-    def _body(self, doc: Document, f: dict[str, float]) -> None:
+    def _body(self, doc: Document, shared: SharedAnalysis, f: dict[str, float]) -> None:
         """Features over body sentences: lengths, questions, names and information density."""
-        text = doc.text
-        units = [u for u in document_units(doc) if u.role in ("body", "source")]
-        body = [i for i, u in enumerate(units) if u.role == "body" and u.words]
+        all_units = shared.units
+        # Positions (in shared.units) of the body and social-post units, the only ones looked at.
+        kept = [i for i, u in enumerate(all_units) if u.role in ("body", "source")]
+        body = [i for i in kept if all_units[i].role == "body" and all_units[i].words]
         if not body:
             return
-        lengths = [len(units[i].words) for i in body]
+        lengths = [len(all_units[i].words) for i in body]
         body_words = sum(lengths)
         f[f"{NAME}.sentence_length_mean"] = _clip(np.mean(lengths) / self.sentence_length_scale, 1.0)
         f[f"{NAME}.sentence_length_cv"] = _clip(cv(lengths), 3.0)
         sentences = doc.sentences
-        questions = sum(sentences[units[i].sentence].text.rstrip("\"'”’)] ").endswith("?") for i in body)
+        questions = sum(sentences[all_units[i].sentence].text.rstrip("\"'”’)] ").endswith("?") for i in body)
         f[f"{NAME}.question_share"] = questions / len(body)
 
-        # Duplicates, exactly as repetition finds them (sentence level; tweets as sources).
-        keys = [" ".join(u.words) if len(u.words) >= self.duplicate_min_words else None for u in units]
-        repeated = {i for i, j in enumerate(exact_duplicates(keys)) if j is not None}
-        sets = []
-        for i, u in enumerate(units):
-            stems = None if i in repeated else content_stems(u.words, _REPETITION.stem_chars)
-            sets.append(stems if stems and len(stems) >= _REPETITION.near_min_words else None)
-        hits = near_duplicates(sets, self.near_threshold, [u.sentence for u in units], self.near_min_gap)
-        repeated.update(i for i, hit in enumerate(hits) if hit is not None)
+        # Duplicates, exactly as repetition finds them (sentence level; tweets as sources). The
+        # searches are shared with the repetition extractor when they ask the same question.
+        exact = shared.exact(self.duplicate_min_words)
+        repeated = {i for i in kept if exact[i] is not None}
+        stems = shared.stems(_REPETITION.stem_chars)
+        live = [i for i in kept if i not in repeated and stems[i] and len(stems[i]) >= _REPETITION.near_min_words]
+        repeated.update(shared.near(live, _REPETITION.stem_chars, self.near_threshold, self.near_min_gap))
 
-        number_words = _tagged_words().get("number", frozenset())
-        names = 0
-        dense_words = 0
-        for i in body:
-            u = units[i]
-            spans = word_spans(text, u.start, u.end)
-            n_names = sum(1 for a, _ in spans[1:] if text[a].isupper())
-            names += n_names
-            specific = n_names > 0 or any(w in number_words or any(c.isdigit() for c in w) for w in u.words)
-            if specific and i not in repeated:
-                dense_words += len(u.words)
+        # Per table word: a capitalised first letter, and "a number"; prefix sums count them per unit.
+        flags = _word_flags(shared)
+        upper_sum = np.concatenate(([0], np.cumsum(flags["upper"])))
+        number_sum = np.concatenate(([0], np.cumsum(flags["numeric"][shared.ids])))
+        ranges = np.asarray([shared.unit_ranges[i] for i in body], dtype=np.int64)
+        lo, hi = ranges[:, 0], ranges[:, 1]
+        # Names: capitalised words past the sentence's first word (a unit here always has a word).
+        n_names = upper_sum[hi] - upper_sum[np.minimum(lo + 1, hi)]
+        specific = (n_names > 0) | (number_sum[hi] - number_sum[lo] > 0)
+        not_repeated = np.fromiter((i not in repeated for i in body), dtype=bool, count=len(body))
+        names = int(n_names.sum())
+        dense_words = int(np.asarray(lengths, dtype=np.int64)[specific & not_repeated].sum())
         f[f"{NAME}.names_per_100w"] = _clip(names * 100.0 / body_words, 100.0)
         f[f"{NAME}.information_density"] = _clip(dense_words / body_words, 1.0)
+
+
+def _concat_ranges(ranges: list[tuple[int, int]]) -> np.ndarray:
+    """Table indices ``lo, lo + 1, ..., hi - 1`` of every range, in order, without a Python loop per word."""
+    if not ranges:
+        return np.empty(0, dtype=np.int64)
+    arr = np.asarray(ranges, dtype=np.int64)
+    sizes = arr[:, 1] - arr[:, 0]
+    offsets = np.cumsum(sizes) - sizes
+    return np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(arr[:, 0] - offsets, sizes)
+
+
+def _word_flags(shared: SharedAnalysis) -> dict[str, np.ndarray]:
+    """Boolean word properties, computed once per document and kept in its shared analysis.
+
+    ``first_person``, ``second_person`` and ``numeric`` (a digit or a spelled-out number) are
+    indexed by word id, so each distinct word is tested once; ``upper`` (first character
+    upper-case in the original text) is indexed by table position.
+    """
+    cache = shared._cache
+    flags = cache.get("density.flags")
+    if flags is None:
+        tags = _tagged_words()
+        first_person, second_person = tags.get("first_person", frozenset()), tags.get("second_person", frozenset())
+        number_words = tags.get("number", frozenset())
+        vocab = shared.vocab
+        text = shared.text
+        flags = {
+            "first_person": np.fromiter(map(first_person.__contains__, vocab), dtype=bool, count=len(vocab)),
+            "second_person": np.fromiter(map(second_person.__contains__, vocab), dtype=bool, count=len(vocab)),
+            # Letters are never digits, so an all-letter word needs no per-character scan.
+            "numeric": np.fromiter(
+                (w in number_words or (not w.isalpha() and any(c.isdigit() for c in w)) for w in vocab),
+                dtype=bool, count=len(vocab),
+            ),
+            "upper": np.fromiter(
+                map(str.isupper, map(text.__getitem__, shared.starts.tolist())), dtype=bool, count=len(shared.starts),
+            ),
+        }
+        cache["density.flags"] = flags
+    return flags

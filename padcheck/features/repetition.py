@@ -56,6 +56,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, count
 
 import numpy as np
 
@@ -283,7 +284,7 @@ class SharedAnalysis:
         self.ends = np.asarray(ends, dtype=np.int64)
         self.words = words
         self.vocab = list(dict.fromkeys(words))
-        index = dict(zip(self.vocab, range(len(self.vocab))))
+        index = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
         self.ids = np.fromiter(map(index.__getitem__, words), dtype=np.uint64, count=len(words))
         self._cache: dict = {}
 
@@ -408,26 +409,40 @@ def exact_duplicates(keys: Iterable[str | None]) -> list[int | None]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _hash_params(n_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers and offsets of the ``n_perm`` MinHash functions (drawing them costs more than hashing a page)."""
+    rng = np.random.default_rng(20211208)  # fixed seed: signatures must not change between runs
+    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
+    a.flags.writeable = b.flags.writeable = False  # shared by every call
+    return a, b
+
+
+#: Largest ``ids x hash functions`` block hashed at once (8 MB of uint64).
+_HASH_BLOCK = 1 << 20
+
+
 def _minhash(sets: list[frozenset[str]], n_perm: int) -> np.ndarray:
     """MinHash signatures (``len(sets) x n_perm`` uint64) of non-empty sets of strings.
 
     Strings get vocabulary ids in order of first appearance (deterministic, unlike ``hash()``),
-    then each of ``n_perm`` fixed multiply-shift hash functions is applied to all ids at once.
+    then the ``n_perm`` fixed multiply-shift hash functions are applied to all ids at once, as
+    many functions per numpy call as fit in ``_HASH_BLOCK`` values.
     """
-    vocab: dict[str, int] = {}
     # Sorted, because set iteration order depends on the per-process string hash seed.
-    ids = np.fromiter((vocab.setdefault(w, len(vocab)) for s in sets for w in sorted(s)), dtype=np.uint64)
-    ids += np.uint64(1)
-    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    flat = list(chain.from_iterable(map(sorted, sets)))
+    vocab = dict(zip(dict.fromkeys(flat), count(1)))  # ids from 1, in order of first appearance
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.uint64, count=len(flat))
+    lengths = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    rng = np.random.default_rng(20211208)  # fixed seed: signatures must not change between runs
-    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
+    a, b = _hash_params(n_perm)
     signatures = np.empty((len(sets), n_perm), dtype=np.uint64)
+    step = max(1, min(n_perm, _HASH_BLOCK // max(len(ids), 1)))
     with np.errstate(over="ignore"):
-        for k in range(n_perm):  # one hash function at a time keeps memory at one copy of ``ids``
-            hashed = (a[k] * ids + b[k]) >> np.uint64(32)  # wraps mod 2**64 on purpose
-            signatures[:, k] = np.minimum.reduceat(hashed, offsets)
+        for k in range(0, n_perm, step):  # bounded memory on a huge document
+            hashed = (ids[:, None] * a[None, k:k + step] + b[None, k:k + step]) >> np.uint64(32)  # wraps mod 2**64
+            signatures[:, k:k + step] = np.minimum.reduceat(hashed, offsets, axis=0)
     return signatures
 
 
@@ -494,6 +509,62 @@ def _ngram_keys(ids: np.ndarray, n: int) -> np.ndarray:
     return keys
 
 
+def _ngram_key_table(ids: np.ndarray, ns: Iterable[int]) -> dict[int, np.ndarray]:
+    """``_ngram_keys(ids, n)`` for every ``n`` in ``ns`` (each at most ``len(ids)``), built incrementally.
+
+    The key of an n-gram is the key of its first n - 1 words times the multiplier plus its last
+    word, the same Horner sum mod 2**64 as :func:`_ngram_keys`, so one multiply-add per length
+    replaces ``n`` of them.
+    """
+    wanted = set(ns)
+    out: dict[int, np.ndarray] = {}
+    keys = ids.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        for n in range(1, max(wanted, default=0) + 1):
+            if n > 1:
+                keys = keys[:-1] * np.uint64(1_000_003) + ids[n - 1:]
+            if n in wanted:
+                out[n] = keys
+    return out
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Equal keys grouped: ``order`` (stable argsort), each group's start in it, and its size.
+
+    Stable, so ``order[start]`` is the first occurrence of a group's key and a group's
+    positions come in text order (what ``np.unique(..., return_index=True)`` reports, with
+    fewer passes).
+    """
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sizes = np.diff(np.append(starts, len(keys)))
+    return order, starts, sizes
+
+
+def _top_from_keys(keys: np.ndarray, lengths: np.ndarray, n: int) -> tuple[float, np.ndarray]:
+    order, starts, sizes = _groups(keys)
+    best_count = sizes.max()
+    if best_count < 2:
+        return 0.0, np.empty(0, dtype=np.int64)
+    best = np.flatnonzero(sizes == best_count)
+    best = best[np.argmin(order[starts[best]])]  # ties: the n-gram that appears first
+    positions = order[starts[best]:starts[best] + best_count].astype(np.int64, copy=False)
+    chars = float(lengths[positions[0]:positions[0] + n].sum()) * int(best_count)
+    return chars, positions
+
+
+def _dup_mask_from_keys(keys: np.ndarray, n_ids: int, n: int) -> np.ndarray:
+    order, starts, _ = _groups(keys)
+    later = np.ones(len(keys), dtype=bool)
+    later[starts] = False
+    repeats = order[later]  # start of every n-gram that occurred earlier
+    if not len(repeats):
+        return np.zeros(n_ids, dtype=bool)
+    cover = np.bincount(repeats, minlength=n_ids + 1) - np.bincount(repeats + n, minlength=n_ids + 1)
+    return np.cumsum(cover[:-1]) > 0
+
+
 def top_ngram(ids: np.ndarray, lengths: np.ndarray, n: int) -> tuple[float, np.ndarray]:
     """Gopher top n-gram: characters of the most frequent n-gram times its count, and its positions.
 
@@ -502,32 +573,14 @@ def top_ngram(ids: np.ndarray, lengths: np.ndarray, n: int) -> tuple[float, np.n
     """
     if len(ids) < n:
         return 0.0, np.empty(0, dtype=np.int64)
-    keys = _ngram_keys(ids, n)
-    uniq, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
-    best_count = counts.max()
-    if best_count < 2:
-        return 0.0, np.empty(0, dtype=np.int64)
-    best = np.flatnonzero(counts == best_count)
-    best = best[np.argmin(first[best])]
-    positions = np.flatnonzero(inverse == best)
-    chars = float(lengths[positions[0]:positions[0] + n].sum()) * int(best_count)
-    return chars, positions
+    return _top_from_keys(_ngram_keys(ids, n), lengths, n)
 
 
 def duplicate_ngram_mask(ids: np.ndarray, n: int) -> np.ndarray:
     """Boolean mask of words inside an n-gram that already occurred earlier (Gopher dup n-grams)."""
-    mask = np.zeros(len(ids), dtype=bool)
     if len(ids) < n:
-        return mask
-    keys = _ngram_keys(ids, n)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    starts = np.flatnonzero(first[inverse] != np.arange(len(keys)))
-    if len(starts):
-        cover = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.add.at(cover, starts, 1)
-        np.add.at(cover, starts + n, -1)
-        mask = np.cumsum(cover[:-1]) > 0
-    return mask
+        return np.zeros(len(ids), dtype=bool)
+    return _dup_mask_from_keys(_ngram_keys(ids, n), len(ids), n)
 
 
 def _quote(text: str) -> str:
@@ -800,8 +853,9 @@ class RepetitionExtractor:
             return lists
 
         thresholds = {2: self.top_2gram_threshold, 3: self.top_3gram_threshold, 4: self.top_4gram_threshold}
+        table = _ngram_key_table(ids, [n for n in (*_TOP_NS, *_DUP_NS) if n <= n_words])
         for n in _TOP_NS:
-            chars, positions = top_ngram(ids, lengths, n)
+            chars, positions = _top_from_keys(table[n], lengths, n) if n in table else (0.0, np.empty(0, np.int64))
             frac = min(chars / total, 1.0)
             features[f"{NAME}.top_{n}gram_frac"] = float(frac)
             if frac <= thresholds[n]:
@@ -821,7 +875,7 @@ class RepetitionExtractor:
         cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
         prefix = np.concatenate(([0], np.cumsum(lengths)))  # O(1) character sums per run
         for n in _DUP_NS:
-            mask = duplicate_ngram_mask(ids, n)
+            mask = _dup_mask_from_keys(table[n], n_words, n) if n in table else np.zeros(n_words, dtype=bool)
             features[f"{NAME}.dup_{n}gram_frac"] = min(float(lengths[mask & counted].sum()) / total, 1.0)
             runs = _runs(mask)
             if not runs:
