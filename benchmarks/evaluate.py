@@ -51,12 +51,35 @@ def _row(name, y, p, threshold):
     return out
 
 
+README_START = "<!-- results:start (written by benchmarks/evaluate.py --update-readme README.md) -->"
+README_END = "<!-- results:end -->"
+
+
+def _bucket_order(key: str):
+    head = key.split(" ", 1)[-1].split("-")[0].rstrip("+")
+    return (int(head), key) if head.isdigit() else (0, key)
+
+
+def _update_readme(path: Path, table: list[str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        sys.exit(f"{path}: results markers not found; add {README_START!r} and {README_END!r}")
+    new = text[: start + len(README_START)] + "\n" + "\n".join(table) + "\n" + text[end:]
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    os.replace(tmp, path)
+    print(f"\n{path}: results block rewritten")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="model folder (default: the shipped model)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="score at most this many rows per set (0 = all)")
+    parser.add_argument("--domains", action="store_true", help="put the per-domain rows in the table too")
+    parser.add_argument("--update-readme", metavar="README", help="rewrite the results block of this README")
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
         sys.exit(f"shared data not found at {SHARED}; set PADCHECK_SHARED")
@@ -119,27 +142,36 @@ def main(argv=None) -> int:
                                        if "pic.twitter.com" in s.text),
         }
 
-    print(f"threshold {thr:.4f} (padcheck), {b_thr:.4f} (baseline)\n")
-    print("| set | model | n | AUROC | TPR@1%FPR | FPR@thr | TPR@thr |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    table = [f"Default threshold {thr:.4f} (padcheck), {b_thr:.4f} (baseline).", "",
+             "| set | model | n | AUROC | TPR@1%FPR | FPR@thr | TPR@thr |", "|---|---|---:|---:|---:|---:|---:|"]
     for r in results:
         def f(key, r=r):
             return f"{r[key]:.3f}" if key in r else "–"
-        print(f"| {r['set']} | {r['model']} | {r['n']} | {f('auroc')} | {f('tpr@1%fpr')} | {f('fpr@thr')} | {f('tpr@thr')} |")
-    print("\nHuman texts flagged at the default threshold (all evaluated sets):\n")
-    print("| slice | flagged / human | FPR |")
-    print("|---|---:|---:|")
+        table.append(f"| {r['set']} | {r['model']} | {r['n']} | {f('auroc')} | {f('tpr@1%fpr')} | {f('fpr@thr')} "
+                     f"| {f('tpr@thr')} |")
+    table += ["", "Human texts flagged by padcheck at its default threshold (all evaluated sets):", "",
+              "| slice | flagged / human | FPR |", "|---|---:|---:|"]
     total = [0, 0]
-    for key in sorted(human_breakdown):
+    for key in sorted(human_breakdown, key=lambda k: (not k.startswith("length"), _bucket_order(k))):
         k, n = human_breakdown[key]
-        print(f"| {key} | {k}/{n} | {k / n:.3f} |")
+        if key.startswith("length") or args.domains:
+            table.append(f"| {key} | {k}/{n} | {k / n:.3f} |")
         if key.startswith("length"):
             total[0] += k
             total[1] += n
     if total[1]:
-        print(f"| **overall** | {total[0]}/{total[1]} | {total[0] / total[1]:.3f} |")
+        table.append(f"| **overall** | {total[0]}/{total[1]} | {total[0] / total[1]:.3f} |")
     if example_out:
-        print("\nExample article:", json.dumps(example_out))
+        table += ["", "Example article: " + ", ".join(f"{k} = {v if not isinstance(v, float) else round(v, 4)}"
+                                                     for k, v in example_out.items())]
+    print("\n".join(table))
+    if not args.domains:
+        print("\nHuman false-positive rate per domain:")
+        for key in sorted(k for k in human_breakdown if k.startswith("domain")):
+            k, n = human_breakdown[key]
+            print(f"  {key}: {k}/{n} = {k / n:.3f}")
+    if args.update_readme:
+        _update_readme(Path(args.update_readme), table)
     if args.json:
         Path(args.json).write_text(json.dumps({"results": results, "human": human_breakdown,
                                                "example": example_out}, indent=2))

@@ -1,10 +1,15 @@
-"""A learned lexical signal: hashed word uni- and bigrams scored by a linear model.
+"""A learned lexical signal: hashed word 1–2-grams and character 3–5-grams, scored linearly.
 
-Each document is a TF-IDF vector of its hashed n-grams (sublinear term frequency
-``1 + log(tf)``, inverse document frequency fitted on the training texts, L2-normalised). The
-document's lexical logit is a sum over n-grams, so it splits exactly over sentences: an n-gram
-is credited to the sentence where it first occurs. Hashing uses CRC-32 (stable across processes and platforms), so no
-vocabulary needs storing.
+A document is two TF-IDF views of hashed features, each L2-normalised and weighted
+``1/sqrt(2)``: word unigrams and bigrams, and character 3–5-grams inside words (with a space
+on each side, like scikit-learn's ``char_wb``), which carry style through paraphrase and
+misspelling. Term frequency is sublinear (``1 + log tf``); inverse document frequency is fitted
+on the training texts. The document's lexical logit is a sum over features, so it splits exactly
+over sentences: each feature is credited to the sentence where it first occurs.
+
+Hashes are CRC-32 (stable across processes and platforms), computed once per distinct word and
+cached; bigram hashes combine the two unigram hashes arithmetically, so a document costs one
+dictionary look-up per word plus a few numpy operations.
 """
 
 from __future__ import annotations
@@ -18,68 +23,104 @@ from scipy import sparse
 
 from padcheck.document import Document
 
-__all__ = ["LexicalScorer", "ngram_positions", "hashed_matrix", "document_frequencies"]
+__all__ = ["LexicalScorer", "ngram_positions", "hashed_matrix", "document_frequencies", "DEFAULT_BITS"]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-DEFAULT_BITS = 20
+#: Bits per view: word n-grams use indices [0, 2**bits), character n-grams [2**bits, 2**(bits+1)).
+DEFAULT_BITS = 19
+_CHAR_NS = (3, 4, 5)
+_MAX_WORD_CHARS = 40  # longer "words" (hashes, URLs) contribute their unigram only
+_CACHE_LIMIT = 500_000
+_word_cache: dict[str, tuple[int, np.ndarray]] = {}
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _word_hashes(word: str) -> tuple[int, np.ndarray]:
+    """CRC-32 of the word and of its character n-grams (cached)."""
+    cached = _word_cache.get(word)
+    if cached is not None:
+        return cached
+    raw = word.encode("utf-8", "surrogatepass")
+    unigram = zlib.crc32(b"w " + raw)
+    if len(word) <= _MAX_WORD_CHARS:
+        padded = f" {word} "
+        grams = [padded[i:i + n] for n in _CHAR_NS for i in range(len(padded) - n + 1)]
+        chars = np.fromiter((zlib.crc32(g.encode("utf-8", "surrogatepass")) for g in grams), dtype=np.int64,
+                            count=len(grams))
+    else:
+        chars = _EMPTY
+    if len(_word_cache) >= _CACHE_LIMIT:
+        _word_cache.clear()
+    _word_cache[word] = (unigram, chars)
+    return unigram, chars
 
 
 def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct hashed uni/bigram indices of ``text``, where each first occurs, and their counts."""
-    mask = (1 << bits) - 1
-    first: dict[int, int] = {}
-    count: dict[int, int] = {}
-    prev = None
+    """Distinct feature indices of ``text``, the offset where each first occurs, and their counts.
+
+    Word features have indices below ``2**bits``; character features ``2**bits`` and above.
+    """
+    size = 1 << bits
+    mask = size - 1
+    starts, unigrams, char_parts = [], [], []
     for m in _TOKEN.finditer(text):
-        tok = m.group().lower().replace("’", "'")
-        pos = m.start()
-        h = zlib.crc32(tok.encode("utf-8", "surrogatepass")) & mask
-        first.setdefault(h, pos)
-        count[h] = count.get(h, 0) + 1
-        if prev is not None:
-            hb = zlib.crc32(f"{prev} {tok}".encode("utf-8", "surrogatepass")) & mask
-            first.setdefault(hb, pos)
-            count[hb] = count.get(hb, 0) + 1
-        prev = tok
-    n = len(first)
-    idx = np.fromiter(first.keys(), dtype=np.int64, count=n)
-    pos = np.fromiter(first.values(), dtype=np.int64, count=n)
-    tf = np.fromiter((count[k] for k in first), dtype=np.float64, count=n)
-    return idx, pos, tf
+        unigram, chars = _word_hashes(m.group().lower().replace("’", "'"))
+        starts.append(m.start())
+        unigrams.append(unigram)
+        char_parts.append(chars)
+    if not starts:
+        return _EMPTY, _EMPTY, np.zeros(0)
+    pos = np.array(starts, dtype=np.int64)
+    uni = np.array(unigrams, dtype=np.int64)
+    bigrams = (uni[:-1] * 1_000_003 + uni[1:] * 7919 + 0x5BD1E995) & 0x7FFFFFFF
+    lengths = np.fromiter((len(c) for c in char_parts), dtype=np.int64, count=len(char_parts))
+    chars = np.concatenate(char_parts) if lengths.sum() else _EMPTY
+    idx = np.concatenate([uni & mask, bigrams & mask, (chars & mask) + size])
+    where = np.concatenate([pos, pos[1:], np.repeat(pos, lengths)])
+    order = np.lexsort((where, idx))
+    idx, where = idx[order], where[order]
+    first = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+    counts = np.diff(np.r_[first, len(idx)]).astype(np.float64)
+    return idx[first], where[first], counts
 
 
-def _tfidf_values(tf: np.ndarray, idf: np.ndarray | None, idx: np.ndarray) -> np.ndarray:
+def _tfidf_values(idx: np.ndarray, tf: np.ndarray, idf: np.ndarray | None, bits: int) -> np.ndarray:
+    """Sublinear TF-IDF values with each view (word, character) L2-normalised to ``1/sqrt(2)``."""
     values = 1.0 + np.log(tf)
     if idf is not None:
         values = values * idf[idx]
-    norm = np.sqrt(np.dot(values, values))
-    return values / norm if norm > 0 else values
+    is_char = idx >= (1 << bits)
+    for view in (~is_char, is_char):
+        norm = np.sqrt(np.dot(values[view], values[view]))
+        if norm > 0:
+            values[view] /= norm * np.sqrt(2.0)
+    return values
 
 
 def document_frequencies(texts, bits: int = DEFAULT_BITS) -> np.ndarray:
-    """Smoothed inverse document frequency ``log((1 + n) / (1 + df)) + 1`` of each hashed n-gram."""
-    df = np.zeros(1 << bits)
+    """Smoothed inverse document frequency ``log((1 + n) / (1 + df)) + 1`` of each feature."""
+    df = np.zeros(2 << bits)
     for text in texts:
         df[ngram_positions(text, bits)[0]] += 1
     return np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
 
 
 def hashed_matrix(texts, bits: int = DEFAULT_BITS, idf: np.ndarray | None = None) -> sparse.csr_matrix:
-    """TF-IDF hashed n-gram matrix of ``texts`` (one L2-normalised row per text)."""
+    """TF-IDF hashed feature matrix of ``texts`` (one row per text)."""
     indptr, indices, data = [0], [], []
     for text in texts:
         idx, _, tf = ngram_positions(text, bits)
         indices.append(idx)
-        data.append(_tfidf_values(tf, idf, idx))
+        data.append(_tfidf_values(idx, tf, idf, bits))
         indptr.append(indptr[-1] + len(idx))
-    cat_i = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    cat_i = np.concatenate(indices) if indices else _EMPTY
     cat_d = np.concatenate(data) if data else np.zeros(0)
-    return sparse.csr_matrix((cat_d, cat_i, np.array(indptr)), shape=(len(indptr) - 1, 1 << bits))
+    return sparse.csr_matrix((cat_d, cat_i, np.array(indptr)), shape=(len(indptr) - 1, 2 << bits))
 
 
 @dataclass(frozen=True)
 class LexicalScorer:
-    """Hashed n-gram weights, inverse document frequencies and bias of a fitted linear model."""
+    """Hashed feature weights, inverse document frequencies and bias of a fitted linear model."""
 
     weights: np.ndarray
     bias: float
@@ -88,17 +129,17 @@ class LexicalScorer:
 
     def _terms(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         idx, pos, tf = ngram_positions(text, self.bits)
-        return idx, pos, self.weights[idx] * _tfidf_values(tf, self.idf, idx)
+        return pos, self.weights[idx] * _tfidf_values(idx, tf, self.idf, self.bits)
 
     def logit(self, text: str) -> float:
         """The lexical logit of a text."""
-        _, _, terms = self._terms(text)
+        _, terms = self._terms(text)
         return float(terms.sum() + self.bias)
 
     def sentence_logits(self, doc: Document) -> np.ndarray:
         """Each sentence's share of the lexical logit (without the bias); sums to ``logit - bias``."""
         out = np.zeros(len(doc.sentences))
-        _, pos, terms = self._terms(doc.text)
+        pos, terms = self._terms(doc.text)
         if not len(terms) or not len(out):
             return out
         starts = np.array([s.start for s in doc.sentences])
@@ -107,7 +148,7 @@ class LexicalScorer:
         return out
 
     def config(self) -> dict:
-        return {"bits": self.bits, "bias": self.bias, "weighting": "sublinear-tf-idf-l2"}
+        return {"bits": self.bits, "bias": self.bias, "weighting": "word12+char345-sublinear-tfidf"}
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {"lexical_weights": self.weights.astype(np.float32)}
@@ -120,7 +161,7 @@ class LexicalScorer:
         bits = int(config["bits"])
         weights = arrays.get("lexical_weights")
         idf = arrays.get("lexical_idf")
-        if weights is None or weights.shape != (1 << bits,) or (idf is not None and idf.shape != weights.shape):
+        if weights is None or weights.shape != (2 << bits,) or (idf is not None and idf.shape != weights.shape):
             raise ValueError("lexical weights missing or of the wrong shape")
         return cls(weights=weights.astype(np.float64), bias=float(config["bias"]),
                    idf=None if idf is None else idf.astype(np.float64), bits=bits)
