@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pytest
 
 import padcheck
@@ -155,3 +156,23 @@ def test_example_article(example_article):
     assert f[F + "numbers_per_100w"] < 1.0
     assert f[F + "first_person_per_100w"] < 1.0
     assert f[F + "information_density"] < 0.8
+
+
+def _reference_mattr(words, window):
+    """Sliding-window MATTR, one word in and one out (the definition)."""
+    n = len(words)
+    if n <= window:
+        return len(set(words)) / n
+    total = sum(len(set(words[t:t + window])) for t in range(n - window + 1))
+    return total / ((n - window + 1) * window)
+
+
+def test_mattr_matches_the_sliding_window_definition():
+    rng = np.random.default_rng(11)
+    for _ in range(50):
+        n = int(rng.integers(1, 200))
+        words = [f"w{k}" for k in rng.integers(0, int(rng.integers(1, 40)), size=n)]
+        window = int(rng.integers(1, 60))
+        assert mattr(words, window) == _reference_mattr(words, window)
+        ids = np.unique(np.array(words), return_inverse=True)[1].astype(np.uint64)
+        assert mattr(ids, window) == _reference_mattr(words, window)

@@ -317,3 +317,149 @@ def test_repeated_passage_counts_long_verbatim_copies_only() -> None:
     assert hits[0].feature == "repetition.repeated_passages"
     short = padcheck.parse("Riders were told to expect long delays.\nOther news here.\nRiders were told to expect long delays.")
     assert RepetitionExtractor().extract(short).features["repetition.repeated_passages"] == 0.0
+
+
+# --- the fast paths compute exactly what the straightforward versions did ---------------------
+
+
+def _reference_near_duplicates(sets, threshold, positions=None, min_gap=0):
+    """The dictionary-per-bucket scan that ``near_duplicates`` replaces with one sort."""
+    from padcheck.features.repetition import _BANDS, _BUCKET_CAP, _ROWS, _minhash
+
+    out = [None] * len(sets)
+    positions = list(range(len(sets))) if positions is None else positions
+    live = [i for i, s in enumerate(sets) if s]
+    if len(live) < 2:
+        return out
+    sig = _minhash([sets[i] for i in live], _BANDS * _ROWS)
+    keys = (sig[:, 0::2] << np.uint64(32)) | sig[:, 1::2]
+    buckets = {}
+    for row, i in enumerate(live):
+        candidates = set()
+        for band, key in enumerate(keys[row].tolist()):
+            members = buckets.setdefault((band, key), [])
+            candidates.update(members)
+            if len(members) < _BUCKET_CAP:
+                members.append(i)
+        for j in sorted(candidates):
+            if abs(positions[i] - positions[j]) < min_gap:
+                continue
+            inter = len(sets[i] & sets[j])
+            jaccard = inter / (len(sets[i]) + len(sets[j]) - inter)
+            if jaccard >= threshold:
+                out[i] = (j, jaccard)
+                break
+    return out
+
+
+def test_near_duplicates_matches_the_bucket_scan_on_random_sets():
+    rng = np.random.default_rng(7)
+    words = [f"w{k}" for k in range(40)]
+    for trial in range(30):
+        n = int(rng.integers(2, 80))
+        sets = [
+            None if rng.random() < 0.1 else frozenset(rng.choice(words, size=int(rng.integers(1, 9))).tolist())
+            for _ in range(n)
+        ]
+        positions = sorted(rng.integers(0, 3 * n, size=n).tolist())
+        gap = trial % 4
+        for threshold in (0.2, 0.4, 0.7):
+            assert near_duplicates(sets, threshold, positions, gap) == _reference_near_duplicates(
+                sets, threshold, positions, gap)
+
+
+def test_ngram_fast_paths_match_np_unique():
+    from padcheck.features.repetition import _dup_mask_from_keys, _ngram_key_table, _ngram_keys, _top_from_keys
+
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        size = int(rng.integers(1, 300))
+        ids = rng.integers(0, int(rng.integers(2, 30)), size=size).astype(np.uint64)
+        lengths = rng.integers(1, 12, size=size).astype(np.int64)
+        table = _ngram_key_table(ids, [n for n in (2, 3, 4, 5, 7, 10) if n <= size])
+        for n, keys in table.items():
+            assert np.array_equal(keys, _ngram_keys(ids, n))
+            # np.unique reference, as the helpers were first written
+            _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+            chars, positions = _top_from_keys(keys, lengths, n)
+            if counts.max() < 2:
+                assert chars == 0.0 and positions.size == 0
+            else:
+                best = np.flatnonzero(counts == counts.max())
+                best = best[np.argmin(first[best])]
+                expected = np.flatnonzero(inverse == best)
+                assert positions.tolist() == expected.tolist()
+                assert chars == float(lengths[expected[0]:expected[0] + n].sum()) * int(counts.max())
+            starts = np.flatnonzero(first[inverse] != np.arange(len(keys)))
+            expected_mask = np.zeros(size, dtype=bool)
+            for s in starts.tolist():
+                expected_mask[s:s + n] = True
+            assert _dup_mask_from_keys(keys, size, n).tolist() == expected_mask.tolist()
+
+
+def _reference_units(doc):
+    """``document_units`` as first written: one ``normalise`` per sentence."""
+    import re
+
+    from padcheck.features.repetition import _BODY_KINDS, _SOURCE_KINDS, _URL, Unit
+
+    sources, units = [], []
+    for s in doc.sentences:
+        kind = doc.blocks[s.block].kind
+        if kind in _SOURCE_KINDS:
+            pos = s.start
+            for piece in re.split(r"[\r\n]+", s.text):
+                a = doc.text.find(piece, pos, s.end) if piece else -1
+                if a < 0:
+                    continue
+                pos = a + len(piece)
+                words = tuple(normalise(_URL.sub(" ", piece)).split())
+                if words:
+                    sources.append(Unit(s.index, "source", a, a + len(piece), words))
+            continue
+        role = "body" if kind in _BODY_KINDS else "heading" if kind == "heading" else "code"
+        units.append(Unit(s.index, role, s.start, s.end, tuple(normalise(s.text).split())))
+    return sources + units
+
+
+def _check_shared(doc):
+    from padcheck.features.repetition import shared_analysis, word_spans
+
+    shared = shared_analysis(doc)
+    assert list(shared.units) == _reference_units(doc)
+    for s, (lo, hi) in zip(doc.sentences, shared.sentence_ranges, strict=True):
+        spans = list(zip(shared.starts[lo:hi].tolist(), shared.ends[lo:hi].tolist(), strict=True))
+        assert spans == word_spans(doc.text, s.start, s.end)
+        assert shared.words[lo:hi] == [doc.text[a:b].lower().replace("’", "'") for a, b in spans]
+    for u, (lo, hi) in zip(shared.units, shared.unit_ranges, strict=True):
+        spans = list(zip(shared.starts[lo:hi].tolist(), shared.ends[lo:hi].tolist(), strict=True))
+        assert spans == word_spans(doc.text, u.start, u.end)
+    for b in doc.blocks:
+        assert shared.normalised(b.start, b.end) == normalise(b.text)
+        assert shared.count_words(b.start, b.end) == len(word_spans(doc.text, b.start, b.end))
+
+
+@pytest.mark.parametrize("text", [TWEET_NEWS, RECIPE, LEGAL, DUP_PARAGRAPH, "ΟΔΟΣ:ΑΒΓ είναι. İstanbul’s U.S. 1,200 x"])
+def test_shared_word_table_matches_per_span_matching(text):
+    _check_shared(padcheck.parse(text))
+
+
+def test_shared_word_table_when_a_sentence_boundary_splits_a_word():
+    # The parser never splits inside a word, but a hand-built document can: such sentences are
+    # re-matched inside their own span, exactly as word_spans does.
+    from padcheck.document import Block, BlockKind, Document, Sentence
+
+    text = "Prices rose in the U.S.A. by 1,200 dollars and then fell again."
+    cut1, cut2 = text.index("S.A") + 1, text.index(",200") + 2
+    bounds = [(0, cut1), (cut1, cut2), (cut2, len(text))]
+    doc = Document(
+        text, text, "text",
+        blocks=(Block(0, BlockKind.PARAGRAPH, 0, len(text), text),),
+        sentences=tuple(Sentence(i, 0, a, b, text[a:b]) for i, (a, b) in enumerate(bounds)),
+    )
+    _check_shared(doc)
+    from padcheck.features.repetition import shared_analysis
+
+    shared = shared_analysis(doc)
+    assert len(shared.words) > shared._n_text_words  # the straddled sentences were re-matched
+    check_contract(doc, EXTRACTOR.extract(doc))

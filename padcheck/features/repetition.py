@@ -478,26 +478,53 @@ def near_duplicates(
     signatures = _minhash([sets[i] for i in live], _BANDS * _ROWS)
     # One integer key per (unit, band): the band's two 32-bit minima side by side.
     keys = (signatures[:, 0::2] << np.uint64(32)) | signatures[:, 1::2]
-    buckets: dict[tuple[int, int], list[int]] = {}
-    for row, i in enumerate(live):
-        mine = sets[i]
-        candidates: set[int] = set()
-        for band, key in enumerate(keys[row].tolist()):
-            members = buckets.setdefault((band, key), [])
-            if members:
-                candidates.update(members)
-            if len(members) < _BUCKET_CAP:
-                members.append(i)
-        for j in sorted(candidates):
-            if abs(positions[i] - positions[j]) < min_gap:
-                continue
-            other = sets[j]
-            inter = len(mine & other)
-            jaccard = inter / (len(mine) + len(other) - inter)
-            if jaccard >= threshold:
-                out[i] = (j, jaccard)
-                break
+    rows, cands = _lsh_candidates(keys, _BUCKET_CAP)
+    if not len(rows):
+        return out
+    live_arr = np.asarray(live, dtype=np.int64)
+    pos_arr = np.asarray(positions, dtype=np.int64)
+    mine, other = live_arr[rows], live_arr[cands]
+    keep = np.abs(pos_arr[mine] - pos_arr[other]) >= min_gap
+    mine, other = mine[keep].tolist(), other[keep].tolist()
+    # Candidates come sorted by unit, then by earlier unit: the first that passes is the answer,
+    # as in a scan of each unit's candidates in order.
+    for i, j in zip(mine, other, strict=True):
+        if out[i] is not None:
+            continue
+        a, b = sets[i], sets[j]
+        inter = len(a & b)
+        jaccard = inter / (len(a) + len(b) - inter)
+        if jaccard >= threshold:
+            out[i] = (j, jaccard)
     return out
+
+
+def _lsh_candidates(keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs of LSH banding with capped buckets, as sorted ``(row, earlier row)`` arrays.
+
+    Equivalent to visiting the rows in order and, for each band, taking as candidates the
+    members already in the row's bucket (``(band, key)``), then joining the bucket if it has
+    fewer than ``cap`` members: a bucket only ever holds its first ``cap`` rows, so the row of
+    rank ``k`` in a bucket is paired with the bucket's first ``min(k, cap)`` rows. Done with one
+    sort instead of a dictionary lookup per (row, band); pairs found in several bands appear once.
+    """
+    n_rows, n_bands = keys.shape
+    band = np.repeat(np.arange(n_bands, dtype=np.int64), n_rows)
+    row = np.tile(np.arange(n_rows, dtype=np.int64), n_bands)
+    key = keys.T.ravel()
+    order = np.lexsort((row, key, band))  # by bucket, rows ascending within one
+    band, row, key = band[order], row[order], key[order]
+    new_bucket = np.ones(len(row), dtype=bool)
+    new_bucket[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
+    start = np.maximum.accumulate(np.where(new_bucket, np.arange(len(row)), 0))
+    rank = np.arange(len(row)) - start
+    mine, earlier = [], []
+    for m in range(cap):
+        sel = rank > m
+        mine.append(row[sel])
+        earlier.append(row[start[sel] + m])
+    codes = np.unique(np.concatenate(mine) * n_rows + np.concatenate(earlier))  # sorted, deduplicated
+    return codes // n_rows, codes % n_rows
 
 
 def _ngram_keys(ids: np.ndarray, n: int) -> np.ndarray:
@@ -852,6 +879,7 @@ class RepetitionExtractor:
                 lists.extend((starts.tolist(), ends.tolist(), owner_arr.tolist()))
             return lists
 
+        prefix = np.concatenate(([0], np.cumsum(lengths)))  # O(1) character sums per run
         thresholds = {2: self.top_2gram_threshold, 3: self.top_3gram_threshold, 4: self.top_4gram_threshold}
         table = _ngram_key_table(ids, [n for n in (*_TOP_NS, *_DUP_NS) if n <= n_words])
         for n in _TOP_NS:
@@ -868,12 +896,12 @@ class RepetitionExtractor:
                     continue  # never flag a tweet; skip n-grams that straddle two sentences
                 a, b = s_list[p], e_list[last]
                 evidence.append(Evidence(
-                    f"{NAME}.top_ngram", u.sentence, a, b, float(lengths[p:p + n].sum()),
+                    f"{NAME}.top_ngram", u.sentence, a, b, float(prefix[p + n] - prefix[p]),
                     f"most frequent {n}-word phrase '{_quote(text[a:b])}' ({frac:.0%} of the text)",
                     f"{NAME}.top_{n}gram_frac",
                 ))
         cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
-        prefix = np.concatenate(([0], np.cumsum(lengths)))  # O(1) character sums per run
+        cut_list = cuts.tolist()
         for n in _DUP_NS:
             mask = _dup_mask_from_keys(table[n], n_words, n) if n in table else np.zeros(n_words, dtype=bool)
             features[f"{NAME}.dup_{n}gram_frac"] = min(float(lengths[mask & counted].sum()) / total, 1.0)
@@ -881,9 +909,12 @@ class RepetitionExtractor:
             if not runs:
                 continue
             s_list, e_list, owner = located()
-            # Evidence: each run of repeated words, cut at sentence boundaries.
-            for lo, hi in runs:
-                inner = cuts[np.searchsorted(cuts, lo, "right"):np.searchsorted(cuts, hi, "left")].tolist()
+            # Evidence: each run of repeated words, cut at sentence boundaries (one searchsorted for all runs).
+            run_arr = np.asarray(runs, dtype=np.int64)
+            first_cut = np.searchsorted(cuts, run_arr[:, 0], "right").tolist()
+            past_cut = np.searchsorted(cuts, run_arr[:, 1], "left").tolist()
+            for (lo, hi), c0, c1 in zip(runs, first_cut, past_cut, strict=True):
+                inner = cut_list[c0:c1]
                 for a_w, b_w in zip([lo, *inner], [*inner, hi], strict=True):
                     u = units[owner[a_w]]
                     if u.role == "source":
