@@ -24,3 +24,18 @@ def shared_path(*parts: str) -> Path:
 def example_article() -> str:
     """Text of the shared content-farm example article (skips when the shared folder is absent)."""
     return shared_path("examples", "content_farm_article.txt").read_text(encoding="utf-8")
+
+
+def assert_extraction_contract(extractor, doc, out) -> None:
+    """Every spec'd feature present and finite; every evidence item inside its sentence, named,
+    positive, feeding one of the extractor's own features, with a message quoting what matched."""
+    import math
+
+    names = [s.name for s in extractor.specs]
+    assert set(out.features) == set(names)
+    assert all(math.isfinite(v) for v in out.features.values())
+    for e in out.evidence:
+        s = doc.sentences[e.sentence]
+        assert s.start <= e.start < e.end <= s.end
+        assert e.weight > 0 and e.feature in names and e.code.startswith(f"{extractor.name}.")
+        assert "'" in e.message

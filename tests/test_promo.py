@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from conftest import assert_extraction_contract
 
 import padcheck
 from padcheck.features.promo import PromoExtractor, caps_sentence
@@ -26,13 +25,7 @@ def run(text: str):
 
 
 def check_contract(doc, out):
-    assert set(out.features) == set(NAMES)
-    assert all(math.isfinite(v) for v in out.features.values())
-    for e in out.evidence:
-        s = doc.sentences[e.sentence]
-        assert s.start <= e.start < e.end <= s.end
-        assert e.weight > 0 and e.feature in NAMES and e.code.startswith("promo.")
-        assert "'" in e.message
+    assert_extraction_contract(EXTRACTOR, doc, out)
 
 
 def main_evidence(out, code):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from conftest import assert_extraction_contract
 
 import padcheck
 from padcheck.features.prompt import PromptLeftoverExtractor
@@ -23,13 +22,7 @@ def spans(doc, out, code=None):
 
 
 def check_contract(doc, out):
-    assert set(out.features) == set(NAMES)
-    assert all(math.isfinite(v) for v in out.features.values())
-    for e in out.evidence:
-        s = doc.sentences[e.sentence]
-        assert s.start <= e.start < e.end <= s.end
-        assert e.weight > 0 and e.feature in NAMES and e.code.startswith("prompt.")
-        assert "'" in e.message
+    assert_extraction_contract(EXTRACTOR, doc, out)
 
 
 def test_specs_are_named_and_documented():
