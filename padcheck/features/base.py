@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from padcheck.document import Document
 
-__all__ = ["Evidence", "Extraction", "Extractor", "FeatureSpec", "sentence_at"]
+__all__ = ["Evidence", "Extraction", "Extractor", "FeatureSpec", "sentence_at", "quote"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +95,9 @@ def _sentence_starts(doc: Document) -> list[int]:
         starts = [s.start for s in doc.sentences]
         cache["_sentence_starts"] = starts
     return starts
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """Matched text for a reason message: on one line, cut to ``limit`` characters with "…"."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from padcheck.document import BlockKind, Document, Sentence
 from padcheck.features._lexicon import PhraseMatch, matcher
-from padcheck.features.base import Evidence, Extraction, FeatureSpec
+from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
 
 __all__ = ["FillerExtractor"]
 
@@ -45,10 +45,6 @@ def _saturate(n: float, k: float) -> float:
     return n / (n + k) if n > 0 else 0.0
 
 
-def _quote(text: str) -> str:
-    """Matched text for a message, on one line and not too long."""
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_QUOTE else text[: _MAX_QUOTE - 1] + "…"
 
 
 def _prose_sentences(doc: Document) -> list[Sentence]:
@@ -150,7 +146,7 @@ class FillerExtractor:
             found_words = _outside(vocab.find(text, sent.start, sent.end), found)
             for m in found:
                 phrase_weight += m.entry.weight
-                quoted = _quote(text[m.start:m.end])
+                quoted = quote(text[m.start:m.end], _MAX_QUOTE)
                 msg = f"filler phrase '{quoted}'"
                 evidence.append(Evidence("filler.phrase", sent.index, m.start, m.end, m.entry.weight, msg,
                                          "filler.phrases_per_100w"))
@@ -163,11 +159,11 @@ class FillerExtractor:
                 hit_sentences += 1
                 best = max(found, key=lambda m: m.entry.weight)
                 evidence.append(Evidence("filler.phrase", sent.index, best.start, best.end, 1.0,
-                                         f"filler phrase '{_quote(text[best.start:best.end])}'",
+                                         f"filler phrase '{quote(text[best.start:best.end], _MAX_QUOTE)}'",
                                          "filler.sentence_hit_share"))
             for m in found_words:
                 vocab_weight += m.entry.weight
-                msg = f"LLM-favoured word '{_quote(text[m.start:m.end])}'"
+                msg = f"LLM-favoured word '{quote(text[m.start:m.end], _MAX_QUOTE)}'"
                 evidence.append(Evidence("filler.llm_word", sent.index, m.start, m.end, m.entry.weight, msg,
                                          "filler.vocab_per_100w"))
                 key = m.entry.phrase.lower()

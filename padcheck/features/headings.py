@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 
 from padcheck.document import Block, Document
-from padcheck.features.base import Evidence, Extraction, FeatureSpec
+from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
 
 __all__ = ["HeadingExtractor", "compile_templates", "normalise_heading"]
 
@@ -50,10 +50,6 @@ def _saturate(n: float, k: float) -> float:
     return n / (n + k) if n > 0 else 0.0
 
 
-def _quote(text: str) -> str:
-    """Heading text for a message, on one line and not too long."""
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_QUOTE else text[: _MAX_QUOTE - 1] + "…"
 
 
 def normalise_heading(text: str) -> str:
@@ -178,7 +174,7 @@ class HeadingExtractor:
         template_weight = 0.0
         questions = colons = 0
         for h in heads:
-            sid, quoted = sentence_of[h.index], _quote(h.text)
+            sid, quoted = sentence_of[h.index], quote(h.text, _MAX_QUOTE)
             evidence.append(Evidence("heading.section", sid, h.start, h.end, 1.0, f"section heading '{quoted}'",
                                      "heading.per_100w"))
             if len(h.text) <= self.max_heading_chars:

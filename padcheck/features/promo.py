@@ -29,7 +29,7 @@ import re
 
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import matcher
-from padcheck.features.base import Evidence, Extraction, FeatureSpec
+from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
 from padcheck.features.prompt import clip_to_sentence, entry_tags, opens_sentence
 
 __all__ = ["PromoExtractor", "caps_sentence"]
@@ -62,9 +62,6 @@ def caps_sentence(text: str, min_words: int = 4, min_share: float = 0.8, min_lon
             and any(len(w) >= min_long for w in caps))
 
 
-def _quote(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _padding_ratio(outside_words: int, n_posts: int, words_per_post: float) -> float:
@@ -147,10 +144,10 @@ class PromoExtractor:
             if "prefix" in tags:
                 if matched.isupper() and opens_sentence(doc, sent, a):
                     prefixes.append(Evidence("promo.all_caps", sent, a, b, m.entry.weight,
-                                             f"shouted headline label '{_quote(matched)}'", "promo.all_caps_count"))
+                                             f"shouted headline label '{quote(matched)}'", "promo.all_caps_count"))
                 continue
             injected.append(Evidence("promo.injected", sent, a, b, m.entry.weight,
-                                     f"injected promotion '{_quote(matched)}'", "promo.injected_per_100w"))
+                                     f"injected promotion '{quote(matched)}'", "promo.injected_per_100w"))
         return injected, prefixes, cued
 
     def _shouted(self, doc: Document, cued: set[int]) -> list[Evidence]:
@@ -167,7 +164,7 @@ class PromoExtractor:
                 continue
             weight = self.caps_heading_weight if block.kind is BlockKind.HEADING else self.caps_weight
             found.append(Evidence("promo.all_caps", s.index, s.start, s.end, weight,
-                                  f"all-capitals call '{_quote(s.text)}'", "promo.all_caps_count"))
+                                  f"all-capitals call '{quote(s.text)}'", "promo.all_caps_count"))
         return found
 
     def extract(self, doc: Document) -> Extraction:

@@ -36,7 +36,7 @@ from functools import cache
 
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import PhraseMatch, load_lexicon, matcher
-from padcheck.features.base import Evidence, Extraction, FeatureSpec, sentence_at
+from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote, sentence_at
 
 __all__ = ["PromptLeftoverExtractor", "clip_to_sentence", "entry_tags", "is_quoted", "opens_sentence"]
 
@@ -104,9 +104,6 @@ def _label_weights(filename: str) -> dict[str, tuple[float, str]]:
     return {e.phrase.lower(): (e.weight, e.tag) for e in load_lexicon(filename)}
 
 
-def _quote(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _saturate(x: float) -> float:
@@ -185,7 +182,7 @@ class PromptLeftoverExtractor:
         weight = m.entry.weight
         if is_quoted(doc, sent, a):
             weight *= self.quoted_discount
-        return Evidence("prompt.leftover", sent, a, b, weight, f"leftover prompt text '{_quote(doc.text[a:b])}'",
+        return Evidence("prompt.leftover", sent, a, b, weight, f"leftover prompt text '{quote(doc.text[a:b])}'",
                         "prompt.leftover_per_100w")
 
     def _placeholders(self, doc: Document) -> list[Evidence]:
@@ -206,7 +203,7 @@ class PromptLeftoverExtractor:
                 continue
             sent, a, b = loc
             found.append(Evidence("prompt.placeholder", sent, a, b, hit[0],
-                                  f"unfilled template slot '{_quote(doc.text[a:b])}'", "prompt.placeholder_count"))
+                                  f"unfilled template slot '{quote(doc.text[a:b])}'", "prompt.placeholder_count"))
         return found
 
     def _meta_lines(self, doc: Document) -> list[Evidence]:
@@ -224,7 +221,7 @@ class PromptLeftoverExtractor:
                 continue
             sent, a, b = loc
             found.append(Evidence("prompt.meta_line", sent, a, b, hit[0],
-                                  f"writing-brief label '{_quote(doc.text[a:b])}'", "prompt.meta_line_count"))
+                                  f"writing-brief label '{quote(doc.text[a:b])}'", "prompt.meta_line_count"))
         for m in _WORD_COUNT.finditer(doc.text):
             loc = clip_to_sentence(doc, m.start(), m.end())
             if loc is None:
@@ -233,7 +230,7 @@ class PromptLeftoverExtractor:
             if found and found[-1].sentence == sent and found[-1].start <= a < found[-1].end:
                 continue  # "Word count: 1000" already counted as a label line
             found.append(Evidence("prompt.meta_line", sent, a, b, table.get("word count", (0.8, ""))[0],
-                                  f"word-count note '{_quote(doc.text[a:b])}'", "prompt.meta_line_count"))
+                                  f"word-count note '{quote(doc.text[a:b])}'", "prompt.meta_line_count"))
         return found
 
     def _fences(self, doc: Document) -> list[Evidence]:
@@ -246,7 +243,7 @@ class PromptLeftoverExtractor:
             curly = block.text.lstrip()[:1] in "“”"
             weight = self.curly_fence_weight if curly else self.fence_weight
             kind = "curly-quote code fence" if curly else "stray code fence"
-            found.append(Evidence("prompt.code_fence", sent, a, b, weight, f"{kind} '{_quote(block.text)}'",
+            found.append(Evidence("prompt.code_fence", sent, a, b, weight, f"{kind} '{quote(block.text)}'",
                                   "prompt.fence_count"))
         return found
 
@@ -261,7 +258,7 @@ class PromptLeftoverExtractor:
                 continue
             sent, a, b = loc
             found.append(Evidence("prompt.markdown", sent, a, b, self.markdown_weight,
-                                  f"markdown markup '{_quote(line.text, 60)}'", "prompt.markdown_share"))
+                                  f"markdown markup '{quote(line.text, 60)}'", "prompt.markdown_share"))
         return found
 
     def extract(self, doc: Document) -> Extraction:

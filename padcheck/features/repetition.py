@@ -62,7 +62,7 @@ import numpy as np
 
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import load_lexicon
-from padcheck.features.base import Evidence, Extraction, FeatureSpec
+from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
 
 __all__ = [
     "RepetitionExtractor",
@@ -610,9 +610,6 @@ def duplicate_ngram_mask(ids: np.ndarray, n: int) -> np.ndarray:
     return _dup_mask_from_keys(_ngram_keys(ids, n), len(ids), n)
 
 
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MESSAGE_CHARS else text[:_MESSAGE_CHARS - 1].rstrip() + "…"
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -842,7 +839,7 @@ class RepetitionExtractor:
             a, b = int(shared.starts[lo]), int(shared.ends[min(lo + k, hi) - 1])
             evidence.append(Evidence(
                 f"{NAME}.repeated_opening", u.sentence, a, b, 1.0,
-                f"opening '{_quote(text[a:b])}' repeats sentence {earlier}", f"{NAME}.repeated_opening_frac",
+                f"opening '{quote(text[a:b], _MESSAGE_CHARS)}' repeats sentence {earlier}", f"{NAME}.repeated_opening_frac",
                 related=earlier,
             ))
         features[f"{NAME}.repeated_opening_frac"] = repeats / len(eligible)
@@ -897,7 +894,7 @@ class RepetitionExtractor:
                 a, b = s_list[p], e_list[last]
                 evidence.append(Evidence(
                     f"{NAME}.top_ngram", u.sentence, a, b, float(prefix[p + n] - prefix[p]),
-                    f"most frequent {n}-word phrase '{_quote(text[a:b])}' ({frac:.0%} of the text)",
+                    f"most frequent {n}-word phrase '{quote(text[a:b], _MESSAGE_CHARS)}' ({frac:.0%} of the text)",
                     f"{NAME}.top_{n}gram_frac",
                 ))
         cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
@@ -922,5 +919,5 @@ class RepetitionExtractor:
                     a, b = s_list[a_w], e_list[b_w - 1]
                     evidence.append(Evidence(
                         f"{NAME}.duplicate_ngram", u.sentence, a, b, float(prefix[b_w] - prefix[a_w]),
-                        f"repeats {n}-word phrases: '{_quote(text[a:b])}'", f"{NAME}.dup_{n}gram_frac",
+                        f"repeats {n}-word phrases: '{quote(text[a:b], _MESSAGE_CHARS)}'", f"{NAME}.dup_{n}gram_frac",
                     ))
