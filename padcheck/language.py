@@ -19,6 +19,9 @@ from padcheck.features._lexicon import load_lexicon
 __all__ = ["Support", "assess_support"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f]")
+_SPACE = re.compile(r"\s")
+_SYMBOL = re.compile(r"_|[^\w\s.,;:!?'\"’‘“”()\-–—%$]")
 _MIN_WORDS = 20
 _MIN_LATIN_SHARE = 0.7
 _MIN_FUNCTION_SHARE = 0.12
@@ -46,11 +49,11 @@ def assess_support(doc: Document) -> Support:
     letters = sum(len(w) for w in words)
     if len(words) < _MIN_WORDS and letters < 5 * _MIN_WORDS:  # CJK runs are long "words": count letters too
         return Support(True)
-    latin = sum(1 for w in words for ch in w if ch <= "\u024f")
-    if latin / letters < _MIN_LATIN_SHARE:
-        return Support(False, f"mostly non-Latin script ({1 - latin / letters:.0%} of letters)")
-    visible = sum(1 for ch in text if not ch.isspace())
-    symbols = sum(1 for ch in text if not ch.isspace() and not ch.isalnum() and ch not in ".,;:!?'\"’‘“”()-–—%$")
+    non_latin = len(_NON_LATIN_LETTER.findall(text))
+    if non_latin / letters > 1 - _MIN_LATIN_SHARE:
+        return Support(False, f"mostly non-Latin script ({non_latin / letters:.0%} of letters)")
+    visible = len(text) - len(_SPACE.findall(text))
+    symbols = len(_SYMBOL.findall(text))
     if visible and symbols / visible > _MAX_SYMBOL_SHARE:
         return Support(False, f"not prose: {symbols / visible:.0%} of characters are symbols (code, markup or a table)")
     function = _function_words()

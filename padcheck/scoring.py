@@ -40,12 +40,15 @@ def _resolve(model: PadModel | str | os.PathLike | None) -> PadModel:
     return load_model(model)
 
 
-def featurize(doc: Document, model: PadModel | None = None):
-    """Features (name → value) and evidence of a document, as the model sees them."""
+def featurize(doc: Document, model: PadModel | None = None, lexical_logit: float | None = None):
+    """Features (name → value) and evidence of a document, as the model sees them.
+
+    ``lexical_logit`` passes an already computed lexical logit, so it is not computed twice.
+    """
     extraction = extract_all(doc)
     features = dict(extraction.features)
     if model is not None and model.lexical is not None:
-        features[LEXICAL_FEATURE] = model.lexical.logit(doc.text)
+        features[LEXICAL_FEATURE] = model.lexical.logit(doc.text) if lexical_logit is None else lexical_logit
     return features, extraction.evidence
 
 
@@ -90,7 +93,13 @@ def score(
 
 
 def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
-    features, evidence = featurize(doc, model)
+    lexical_parts = None
+    lexical_logit = None
+    if model.lexical is not None and doc.sentences:
+        # One pass gives both the per-sentence shares and (their sum) the document's logit.
+        lexical_parts = model.lexical.sentence_logits(doc)
+        lexical_logit = model.lexical.bias + float(lexical_parts.sum())
+    features, evidence = featurize(doc, model, lexical_logit)
     contributions = model.contributions(features)
     logit = model.intercept + sum(contributions.values())
     probability = sigmoid(logit)
@@ -109,9 +118,9 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
             part = share * e.weight / total
             credit[e.sentence] += part
             _add_reason(reasons[e.sentence], Reason(e.code, e.message, e.start, e.end, part, e.related))
-    if model.lexical is not None and LEXICAL_FEATURE in model.feature_names:
+    if lexical_parts is not None and LEXICAL_FEATURE in model.feature_names:
         j = model.feature_names.index(LEXICAL_FEATURE)
-        per_sentence = model.lexical.sentence_logits(doc) * (model.coef[j] / model.scale[j])
+        per_sentence = lexical_parts * (model.coef[j] / model.scale[j])
         for i, part in enumerate(per_sentence):
             if part > 0.05:
                 credit[i] += part
