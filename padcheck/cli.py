@@ -112,8 +112,7 @@ def _score_record(args) -> dict:
         "threshold": round(result.threshold, 6),
         "truncated": result.truncated,
         "language_supported": result.language_supported,
-        "top_reasons": [{"code": r.code, "message": r.message, "start": r.start, "end": r.end,
-                         "log_odds": round(r.log_odds, 4)} for r in result.top_reasons(top)],
+        "top_reasons": result.reason_summary(top),
     }
     if sentences:
         record["sentences"] = result.to_dict()["sentences"]

@@ -112,6 +112,12 @@ class PadResult:
         reasons = [r for s in self.sentences for r in s.reasons]
         return sorted(reasons, key=lambda r: -r.log_odds)[:k]
 
+    def reason_summary(self, k: int = 5) -> list[dict]:
+        """The top ``k`` reasons as plain dicts (code, message, span, log-odds rounded to 4 places),
+        the shape every padcheck output (CLI, Dask, datatrove) uses."""
+        return [{"code": r.code, "message": r.message, "start": r.start, "end": r.end, "log_odds": round(r.log_odds, 4)}
+                for r in self.top_reasons(k)]
+
     def to_dict(self, sentences: bool = True) -> dict:
         """A JSON-serialisable dict (``sentences=False`` leaves out the per-sentence detail)."""
         out = {
