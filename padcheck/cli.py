@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 __all__ = ["main", "build_parser"]
@@ -55,12 +55,16 @@ def iter_records(paths: list[str], glob: str = "*", id_field: str = "id",
 
 
 def _iter_stream(fh, name: str, id_field: str, text_field: str, jsonl: bool | None):
-    if jsonl is None:  # stdin: JSON Lines when the first non-blank character opens an object
-        data = fh.read()
-        if not data.lstrip().startswith("{"):
-            yield name, data, ""
+    if jsonl is None:  # stdin: JSON Lines when the first non-blank line opens an object
+        head = []
+        for line in fh:
+            head.append(line)
+            if line.strip():
+                break
+        if not "".join(head).lstrip().startswith("{"):
+            yield name, "".join(head) + fh.read(), ""
             return
-        fh = data.splitlines(keepends=True)
+        fh = chain(head, fh)  # stream the rest: memory stays flat on any size of input
     for lineno, line in enumerate(fh, 1):
         if not line.strip():
             continue

@@ -131,3 +131,10 @@ def test_report_command_writes_escaped_html(tmp_path) -> None:
     assert main(["report", str(article), "-o", str(out)]) == 0
     page = out.read_text()
     assert "PADDED" in page and "<script>alert" not in page
+
+
+def test_stdin_json_lines_are_streamed_record_by_record() -> None:
+    lines = "\n" + json.dumps({"id": "x", "text": PADDED}) + "\n" + json.dumps({"id": "y", "text": HUMAN}) + "\n"
+    proc = subprocess.run([sys.executable, "-m", "padcheck", "score", "-"], input=lines, capture_output=True,
+                          text=True, check=True)
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["x", "y"]
