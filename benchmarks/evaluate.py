@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 import padcheck
+from padcheck._atomic import atomic_write_text
 from padcheck.evaluation import tpr_at_fpr
 from padcheck.model import default_model
 from padcheck.training import _split_groups, read_jsonl
@@ -66,9 +67,7 @@ def _update_readme(path: Path, table: list[str]) -> None:
     if start < 0 or end < start:
         sys.exit(f"{path}: results markers not found; add {README_START!r} and {README_END!r}")
     new = text[: start + len(README_START)] + "\n" + "\n".join(table) + "\n" + text[end:]
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, new)
     print(f"\n{path}: results block rewritten")
 
 

@@ -265,6 +265,7 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
+    from padcheck._atomic import atomic_write_text
     from padcheck.evaluation import evaluate
     from padcheck.io import DataError, read_rows
     from padcheck.model import default_model, load_model
@@ -282,18 +283,12 @@ def _cmd_evaluate(args) -> int:
                                           "precision", "recall", "f1", "fpr", "ece")}
     print(json.dumps(summary, indent=2))
     if args.report:
-        _write_atomic(Path(args.report), json.dumps(report, indent=2))
+        atomic_write_text(args.report, json.dumps(report, indent=2))
     if args.html:
         from padcheck.report import evaluation_html
 
-        _write_atomic(Path(args.html), evaluation_html(report))
+        atomic_write_text(args.html, evaluation_html(report))
     return 0
-
-
-def _write_atomic(path: Path, content: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _cmd_parse(args) -> int:

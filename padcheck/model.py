@@ -15,13 +15,13 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from padcheck._atomic import atomic_write
 from padcheck.lexical import LexicalScorer
 
 __all__ = ["PadModel", "ModelError", "load_model", "default_model", "MODEL_FORMAT_VERSION"]
@@ -90,7 +90,7 @@ class PadModel:
         if self.lexical is not None:
             arrays.update(self.lexical.to_arrays())
         arrays_path = folder / ARRAYS_NAME
-        _atomic_write(arrays_path, lambda fh: np.savez_compressed(fh, **arrays))
+        atomic_write(arrays_path, lambda fh: np.savez_compressed(fh, **arrays))
         meta = {
             "format": "padcheck-model",
             "format_version": MODEL_FORMAT_VERSION,
@@ -103,7 +103,7 @@ class PadModel:
         }
         json_path = folder / JSON_NAME
         payload = json.dumps(meta, indent=2, sort_keys=True).encode("utf-8")
-        _atomic_write(json_path, lambda fh: fh.write(payload))
+        atomic_write(json_path, lambda fh: fh.write(payload))
         return json_path
 
     @classmethod
@@ -168,22 +168,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Write via a temporary file in the same folder, then rename over ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a model is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def load_model(path: str | os.PathLike) -> PadModel:

@@ -25,14 +25,13 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import re
-import tempfile
 from html import escape
 from pathlib import Path
 
+from padcheck._atomic import atomic_write_text
 from padcheck.model import PadModel
 from padcheck.parse import Format
 from padcheck.result import PadResult, Reason, SentenceResult
@@ -367,22 +366,7 @@ def write_report(
     else:
         result = score(text_or_result, format=format, model=model)
     page = render_html(result, title=title)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(page)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file owner-only; a report is a document to share, so keep the old
-        # file's mode or use the usual rw-r--r--.
-        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return target
+    return atomic_write_text(path, page)
 
 
 def _fmt(value) -> str:
