@@ -29,7 +29,6 @@ From the repository root::
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Sequence
@@ -38,14 +37,12 @@ import padcheck
 from padcheck.features import REGISTRY, extract_all
 
 try:  # run as a script: benchmarks/ is on sys.path
-    from parse_speed import TARGET_RATIO, best_time, count_words, describe_corpus, load_corpus, spacy_baseline, verdict
+    from parse_speed import TARGET_RATIO, best_time, corpus_cli, spacy_baseline, verdict
 except ImportError:  # run as ``python -m benchmarks.extract_speed``
     from benchmarks.parse_speed import (
         TARGET_RATIO,
         best_time,
-        count_words,
-        describe_corpus,
-        load_corpus,
+        corpus_cli,
         spacy_baseline,
         verdict,
     )
@@ -113,15 +110,7 @@ def linearity(texts: Sequence[str], repeats: int) -> list[tuple[int, float]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=2.0, help="corpus size in MiB of UTF-8 (default 2)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; best is kept (default 3)")
-    args = parser.parse_args(argv)
-
-    texts = load_corpus(args.mb)
-    n_words = count_words(texts)
-    describe_corpus(texts, n_words)
-    print(f"repeats: best of {args.repeats}")
+    args, texts, n_words = corpus_cli(__doc__.splitlines()[0], argv)
 
     print("\n== throughput ==")
     t_pad = best_time(lambda: run_parse_extract(texts), args.repeats)

@@ -152,16 +152,26 @@ def describe_corpus(texts: Sequence[str], n_words: int) -> None:
     print(f"corpus: {len(texts)} documents, {size / MIB:.2f} MiB UTF-8, {n_words:,} words")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_cli(description: str, argv: Sequence[str] | None, extra: Callable | None = None):
+    """Parse ``--mb``/``--repeats`` (plus ``extra(parser)``'s options), load and describe the corpus.
+
+    Returns ``(args, texts, n_words)``; every speed benchmark starts this way.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--mb", type=float, default=2.0, help="corpus size in MiB of UTF-8 (default 2)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; best is kept (default 3)")
+    if extra is not None:
+        extra(parser)
     args = parser.parse_args(argv)
-
     texts = load_corpus(args.mb)
     n_words = count_words(texts)
     describe_corpus(texts, n_words)
     print(f"repeats: best of {args.repeats}")
+    return args, texts, n_words
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, texts, n_words = corpus_cli(__doc__.splitlines()[0], argv)
 
     counted: list[int] = []
     t_pad = best_time(lambda: counted.append(run_padcheck_parse(texts)), args.repeats)

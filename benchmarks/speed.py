@@ -14,7 +14,6 @@ one document of 1k, 10k, 100k and 1M words (target: 1M within 1.5× of 1k).
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
@@ -28,7 +27,7 @@ import padcheck
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extract_speed import synthetic_document  # noqa: E402
-from parse_speed import best_time, count_words, describe_corpus, load_corpus, spacy_baseline, verdict  # noqa: E402
+from parse_speed import best_time, corpus_cli, spacy_baseline, verdict  # noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_JOBS = 1.7
@@ -44,14 +43,9 @@ def cli_seconds(path: Path, jobs: int) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=2.0)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--skip-jobs", action="store_true", help="skip the --jobs 2 measurement")
-    args = parser.parse_args(argv)
-    texts = load_corpus(args.mb)
-    n_words = count_words(texts)
-    describe_corpus(texts, n_words)
+    args, texts, n_words = corpus_cli(
+        __doc__.splitlines()[0], argv,
+        extra=lambda p: p.add_argument("--skip-jobs", action="store_true", help="skip the --jobs 2 measurement"))
     padcheck.score("warm up: load the model once")
 
     ours = best_time(lambda: padcheck.score_many(texts, max_chars=10**9), args.repeats)
