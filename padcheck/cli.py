@@ -1,8 +1,8 @@
 """Command line: ``padcheck score | report | train | evaluate | parse | extractors``.
 
-``padcheck score`` streams: records are read, scored and written in batches, so memory stays flat
-however large the input; with ``--jobs N`` each batch is scored by N processes and the output
-keeps input order. Every input record yields exactly one output line (an error record when it
+``padcheck score`` streams: records are read, scored and written as they come, so memory stays
+flat however large the input; with ``--jobs N`` chunks of records are scored by N processes, a
+bounded window of chunks ahead, and the output keeps input order. Every input record yields exactly one output line (an error record when it
 cannot be read or scored), and ``--resume`` skips ids already present in the output file.
 """
 
@@ -19,7 +19,9 @@ from pathlib import Path
 __all__ = ["main", "build_parser"]
 
 _FORMATS = ["auto", "text", "markdown", "html"]
-_BATCH = 256
+_BATCH = 256  # output is flushed every _BATCH records
+_CHUNK = 16  # records per task sent to a worker
+_AHEAD = 4  # chunks in flight per worker
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,6 +101,21 @@ def _init_worker(model_path: str | None) -> None:
     _WORKER_MODEL = load_model(model_path) if model_path else default_model()
 
 
+def _worker_pool(jobs: int, model_path: str | None):
+    """A pool of ``jobs`` scoring processes.
+
+    On Linux the workers are forked after the model is loaded, so they start at once and share
+    its arrays copy-on-write (no threads run yet at this point, which is what makes fork safe).
+    Elsewhere they are spawned and each loads the model itself.
+    """
+    import multiprocessing as mp
+    import threading
+
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return mp.get_context("fork").Pool(jobs)
+    return mp.get_context("spawn").Pool(jobs, initializer=_init_worker, initargs=(model_path,))
+
+
 def _score_record(args) -> dict:
     rid, text, error, fmt, sentences, top = args
     if text is None:
@@ -142,6 +159,32 @@ def _done_ids(path: Path) -> set[str]:
     return done
 
 
+def _scored_in_order(tasks: Iterator[tuple], pool, jobs: int) -> Iterator[dict]:
+    """Score tasks and yield their records in input order.
+
+    With a pool, chunks of ``_CHUNK`` records are submitted ahead of the one being written, at
+    most ``_AHEAD`` chunks per worker, so workers never wait on a batch barrier and memory stays
+    bounded by the window, not the input.
+    """
+    if pool is None:
+        for task in tasks:
+            yield _score_record(task)
+        return
+    from collections import deque
+
+    window: deque = deque()
+    while True:
+        while len(window) < _AHEAD * jobs and (chunk := list(islice(tasks, _CHUNK))):
+            window.append(pool.apply_async(_score_chunk, (chunk,)))
+        if not window:
+            return
+        yield from window.popleft().get()
+
+
+def _score_chunk(chunk: list[tuple]) -> list[dict]:
+    return [_score_record(task) for task in chunk]
+
+
 def _cmd_score(args) -> int:
     from tqdm import tqdm
 
@@ -158,12 +201,9 @@ def _cmd_score(args) -> int:
     out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
     counts = {"scored": 0, "failed": 0, "skipped": 0}
     pool = None
+    _init_worker(args.model)
     if args.jobs > 1:
-        import multiprocessing as mp
-
-        pool = mp.get_context("spawn").Pool(args.jobs, initializer=_init_worker, initargs=(args.model,))
-    else:
-        _init_worker(args.model)
+        pool = _worker_pool(args.jobs, args.model)
     bar = tqdm(desc="scoring", unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
 
     def pending():
@@ -173,15 +213,13 @@ def _cmd_score(args) -> int:
                 continue
             yield rid, text, error, args.format, args.sentences, args.top
 
-    todo = pending()
     try:
-        while batch := list(islice(todo, _BATCH)):
-            results = pool.map(_score_record, batch, chunksize=8) if pool else [_score_record(b) for b in batch]
-            for record in results:
-                counts["failed" if "error" in record else "scored"] += 1
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            out.flush()
-            bar.update(len(batch))
+        for record in _scored_in_order(pending(), pool, args.jobs):
+            counts["failed" if "error" in record else "scored"] += 1
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            bar.update(1)
+            if bar.n % _BATCH == 0:
+                out.flush()
     finally:
         bar.close()
         if pool is not None:

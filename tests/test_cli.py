@@ -48,6 +48,24 @@ def test_parallel_output_keeps_input_order(corpus, tmp_path) -> None:
     assert _records(one) == _records(two)
 
 
+def test_parallel_streaming_over_many_chunks_keeps_order_and_errors(tmp_path) -> None:
+    # More records than the in-flight window (chunks of 16, 4 per worker), with bad ones mixed in.
+    lines = []
+    for i in range(150):
+        if i % 37 == 5:
+            lines.append("{not json")
+        else:
+            lines.append(json.dumps({"id": f"r{i}", "text": f"Record {i} says the river rose {i} cm."}))
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["score", str(path), "-o", str(one)]) == 1
+    assert main(["score", str(path), "-o", str(two), "--jobs", "2"]) == 1
+    serial, parallel = _records(one), _records(two)
+    assert len(parallel) == 150 and serial == parallel
+    assert sum("error" in r for r in parallel) == 4  # records 5, 42, 79 and 116
+
+
 def test_resume_skips_done_ids_and_mends_a_torn_line(corpus, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     main(["score", str(corpus), "-o", str(out)])
