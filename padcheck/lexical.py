@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from padcheck._text import lower_in_place
 from padcheck.document import Document
 
 __all__ = ["LexicalScorer", "ngram_positions", "hashed_matrix", "document_frequencies", "DEFAULT_BITS"]
@@ -33,6 +34,7 @@ _MAX_WORD_CHARS = 40  # longer "words" (hashes, URLs) contribute their unigram o
 _CACHE_LIMIT = 500_000
 _word_cache: dict[str, tuple[int, np.ndarray]] = {}
 _EMPTY = np.zeros(0, dtype=np.int64)
+_GROUP, _START = re.Match.group, re.Match.start
 
 
 def _word_hashes(word: str) -> tuple[int, np.ndarray]:
@@ -55,33 +57,51 @@ def _word_hashes(word: str) -> tuple[int, np.ndarray]:
     return unigram, chars
 
 
+def _tokens(text: str) -> tuple[list[str], list[int]]:
+    """Lower-cased tokens of ``text`` (``’`` as ``'``) and their start offsets."""
+    low = lower_in_place(text)
+    if low is not None:  # one regex pass over the lower-cased text, no Python call per word
+        matches = list(_TOKEN.finditer(low))
+        return list(map(_GROUP, matches)), list(map(_START, matches))
+    matches = list(_TOKEN.finditer(text))
+    return [m.group().lower().replace("’", "'") for m in matches], list(map(_START, matches))
+
+
 def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct feature indices of ``text``, the offset where each first occurs, and their counts.
 
     Word features have indices below ``2**bits``; character features ``2**bits`` and above.
+    Character n-grams are taken once per distinct word, weighted by the word's count and placed
+    at its first occurrence, so the one sort that merges equal features is over the vocabulary's
+    n-grams rather than every token's.
     """
     size = 1 << bits
     mask = size - 1
-    starts, unigrams, char_parts = [], [], []
-    for m in _TOKEN.finditer(text):
-        unigram, chars = _word_hashes(m.group().lower().replace("’", "'"))
-        starts.append(m.start())
-        unigrams.append(unigram)
-        char_parts.append(chars)
-    if not starts:
+    words, starts = _tokens(text)
+    if not words:
         return _EMPTY, _EMPTY, np.zeros(0)
-    pos = np.array(starts, dtype=np.int64)
-    uni = np.array(unigrams, dtype=np.int64)
+    pos = np.asarray(starts, dtype=np.int64)
+    index: dict[str, int] = {}
+    ids = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
+    hashes = list(map(_word_hashes, index))
+    n_distinct = len(hashes)
+    uni_distinct = np.fromiter((h[0] for h in hashes), dtype=np.int64, count=n_distinct)
+    word_counts = np.bincount(ids, minlength=n_distinct).astype(np.float64)
+    first_token = np.full(n_distinct, len(ids), dtype=np.int64)
+    np.minimum.at(first_token, ids, np.arange(len(ids), dtype=np.int64))
+    first_pos = pos[first_token]
+    uni = uni_distinct[ids]
     bigrams = (uni[:-1] * 1_000_003 + uni[1:] * 7919 + 0x5BD1E995) & 0x7FFFFFFF
-    lengths = np.fromiter((len(c) for c in char_parts), dtype=np.int64, count=len(char_parts))
+    char_parts = [h[1] for h in hashes]
+    lengths = np.fromiter(map(len, char_parts), dtype=np.int64, count=n_distinct)
     chars = np.concatenate(char_parts) if lengths.sum() else _EMPTY
-    idx = np.concatenate([uni & mask, bigrams & mask, (chars & mask) + size])
-    where = np.concatenate([pos, pos[1:], np.repeat(pos, lengths)])
-    order = np.lexsort((where, idx))
-    idx, where = idx[order], where[order]
+    idx = np.concatenate([uni_distinct & mask, bigrams & mask, (chars & mask) + size])
+    where = np.concatenate([first_pos, pos[1:], np.repeat(first_pos, lengths)])
+    weight = np.concatenate([word_counts, np.ones(len(bigrams)), np.repeat(word_counts, lengths)])
+    order = np.argsort(idx, kind="stable")
+    idx = idx[order]
     first = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
-    counts = np.diff(np.r_[first, len(idx)]).astype(np.float64)
-    return idx[first], where[first], counts
+    return idx[first], np.minimum.reduceat(where[order], first), np.add.reduceat(weight[order], first)
 
 
 def _tfidf_values(idx: np.ndarray, tf: np.ndarray, idf: np.ndarray | None, bits: int) -> np.ndarray:

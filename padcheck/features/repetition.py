@@ -60,6 +60,7 @@ from itertools import chain, count
 
 import numpy as np
 
+from padcheck._text import lower_in_place
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import load_lexicon
 from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
@@ -175,16 +176,9 @@ def document_units(doc: Document) -> list[Unit]:
 
 
 def _lower_words(text: str, starts: list[int], ends: list[int]) -> list[str]:
-    """``text[a:b].lower().replace("’", "'")`` for every span, without a Python call per word.
-
-    Lower-casing the whole text once and slicing it is the same as lower-casing each word when
-    every character maps to exactly one character (then the lengths agree, since no character
-    maps to none) and no mapping depends on context; in CPython the only contextual rule is the
-    Greek final sigma of U+03A3. Otherwise fall back to one call per word.
-    """
-    low = text.lower()
-    if len(low) == len(text) and "\u03a3" not in text:
-        low = low.replace("’", "'")
+    """``text[a:b].lower().replace("’", "'")`` for every span, without a Python call per word."""
+    low = lower_in_place(text)
+    if low is not None:
         return list(map(low.__getitem__, map(slice, starts, ends)))
     return [text[a:b].lower().replace("’", "'") for a, b in zip(starts, ends, strict=True)]
 
