@@ -4,7 +4,7 @@ Three cheap checks, each linear in the text: the share of letters in Latin scrip
 English function words among the words (English prose runs at 35–55%; other languages written in
 Latin script, lists of names, and tables run far lower), and the share of symbol characters
 (code, markup and tables are symbol-heavy). Texts too short to judge are given the benefit of
-the doubt.
+the doubt; a text without a single word (empty, blank, digits and symbols only) gets no verdict.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ def assess_support(doc: Document) -> Support:
     text = doc.text[:_SAMPLE]
     words = _WORD.findall(text)
     letters = sum(len(w) for w in words)
+    if not letters:  # empty, blank, or only digits and symbols: there is no writing to judge
+        return Support(False, "no words to score")
     if len(words) < _MIN_WORDS and letters < 5 * _MIN_WORDS:  # CJK runs are long "words": count letters too
         return Support(True)
     non_latin = len(_NON_LATIN_LETTER.findall(text))

@@ -101,6 +101,13 @@ def test_bad_input_types_are_explained() -> None:
     assert padcheck.score("").probability == pytest.approx(padcheck.score("   ").probability)
 
 
+@pytest.mark.parametrize("text", ["", "   \n\t", "12 345 6789", "--- *** ---", "<html><body><p> </p></body></html>"])
+def test_text_without_words_gets_no_verdict(text: str) -> None:
+    r = padcheck.score(text)
+    assert not r.is_padded and not r.language_supported
+    assert r.support_note == "no words to score"
+
+
 def test_example_article(example_article: str) -> None:
     r = padcheck.score(example_article)
     assert r.probability >= 0.9 and r.is_padded
