@@ -45,7 +45,7 @@ def _function_words() -> frozenset[str]:
 def assess_support(doc: Document) -> Support:
     """Judge whether ``doc`` is English prose that padcheck can score."""
     text = doc.text[:_SAMPLE]
-    words = _WORD.findall(text)
+    words = _WORD.findall(text.lower().replace("’", "'"))
     letters = sum(len(w) for w in words)
     if not letters:  # empty, blank, or only digits and symbols: there is no writing to judge
         return Support(False, "no words to score")
@@ -59,7 +59,7 @@ def assess_support(doc: Document) -> Support:
     if visible and symbols / visible > _MAX_SYMBOL_SHARE:
         return Support(False, f"not prose: {symbols / visible:.0%} of characters are symbols (code, markup or a table)")
     function = _function_words()
-    share = sum(1 for w in words if w.lower().replace("’", "'") in function) / len(words)
+    share = sum(map(function.__contains__, words)) / len(words)
     if share < _MIN_FUNCTION_SHARE:
         return Support(False, f"not English prose: only {share:.0%} of words are English function words")
     return Support(True)
