@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from itertools import chain, islice
 from pathlib import Path
 
+from padcheck.scoring import DEFAULT_MAX_CHARS
+
 __all__ = ["main", "build_parser"]
 
 _FORMATS = ["auto", "text", "markdown", "html"]
@@ -117,13 +119,13 @@ def _worker_pool(jobs: int, model_path: str | None):
 
 
 def _score_record(args) -> dict:
-    rid, text, error, fmt, sentences, top = args
+    rid, text, error, fmt, sentences, top, max_chars = args
     if text is None:
         return {"id": rid, "error": error}
     from padcheck.scoring import score
 
     try:
-        result = score(text, format=fmt, model=_WORKER_MODEL)
+        result = score(text, format=fmt, model=_WORKER_MODEL, max_chars=max_chars)
     except Exception as exc:  # one bad record must not stop a corpus run
         return {"id": rid, "error": f"{type(exc).__name__}: {exc}"}
     record = {
@@ -211,7 +213,11 @@ def _cmd_score(args) -> int:
             if rid in done:
                 counts["skipped"] += 1
                 continue
-            yield rid, text, error, args.format, args.sentences, args.top
+            if text is not None and len(text) > args.max_chars:
+                # Cut here, not in the worker: the rest would only be pickled and dropped. One
+                # character more than the limit keeps the record marked truncated.
+                text = text[:args.max_chars + 1]
+            yield rid, text, error, args.format, args.sentences, args.top, args.max_chars
 
     try:
         for record in _scored_in_order(pending(), pool, args.jobs):
@@ -244,11 +250,12 @@ def _score_human(records, args) -> int:
             failed += 1
             print(f"{rid}: error: {error}")
             continue
-        result = score(text, format=args.format, model=model)
+        result = score(text, format=args.format, model=model, max_chars=args.max_chars)
         verdict = "PADDED" if result.is_padded else "not padded"
         if not result.language_supported:
             verdict = f"no verdict ({result.support_note})"
-        print(f"{rid}: {verdict} (probability {result.probability:.3f}, threshold {result.threshold:.3f})")
+        cut = f", first {args.max_chars:,} characters" if result.truncated else ""
+        print(f"{rid}: {verdict} (probability {result.probability:.3f}, threshold {result.threshold:.3f}{cut})")
         for s in result.top_sentences(args.top):
             snippet = " ".join(s.text.split())
             snippet = snippet if len(snippet) <= 100 else snippet[:97] + "..."
@@ -375,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--sentences", action="store_true", help="include every sentence's score and reasons")
     sc.add_argument("--top", type=int, default=5, help="number of top reasons (and sentences) to show")
     sc.add_argument("--jobs", type=int, default=1, help="worker processes (output keeps input order)")
+    sc.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
+                    help=f"cut longer texts before scoring and mark them truncated (default {DEFAULT_MAX_CHARS:,})")
     sc.add_argument("--resume", action="store_true", help="append to --output, skipping ids already there")
     sc.add_argument("--human", action="store_true", help="human-readable output (default for one file on a terminal)")
     sc.set_defaults(func=_cmd_score)
@@ -422,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "jobs", 1) < 1:
         raise SystemExit("padcheck: --jobs must be at least 1")
+    if getattr(args, "max_chars", 1) < 1:
+        raise SystemExit("padcheck: --max-chars must be at least 1")
     try:
         return args.func(args)
     except BrokenPipeError:  # `padcheck score ... | head`: the reader left; not an error of ours

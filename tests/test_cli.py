@@ -66,6 +66,19 @@ def test_parallel_streaming_over_many_chunks_keeps_order_and_errors(tmp_path) ->
     assert sum("error" in r for r in parallel) == 4  # records 5, 42, 79 and 116
 
 
+def test_max_chars_cuts_long_records_and_marks_them(tmp_path) -> None:
+    path = tmp_path / "long.jsonl"
+    long_text = "The river rose two metres overnight. " * 200
+    path.write_text(json.dumps({"id": "long", "text": long_text}) + "\n" + json.dumps({"id": "short", "text": "It rained."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["score", str(path), "-o", str(out), "--max-chars", "500", "--sentences"]) == 0
+    long_rec, short_rec = _records(out)
+    assert long_rec["truncated"] and not short_rec["truncated"]
+    assert max(s["end"] for s in long_rec["sentences"]) <= 500
+    with pytest.raises(SystemExit, match="max-chars"):
+        main(["score", str(path), "--max-chars", "0"])
+
+
 def test_resume_skips_done_ids_and_mends_a_torn_line(corpus, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     main(["score", str(corpus), "-o", str(out)])
