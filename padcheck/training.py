@@ -31,7 +31,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
 from padcheck._version import __version__
-from padcheck.evaluation import tpr_at_fpr
+from padcheck.evaluation import metrics_report
 from padcheck.features import feature_names
 from padcheck.io import ReadStats, read_rows
 from padcheck.lexical import DEFAULT_BITS, LexicalScorer, document_frequencies, hashed_matrix
@@ -268,7 +268,7 @@ def train(
         "cv": {"C_grid": {str(k): v for k, v in cv_scores.items()}, "chosen_C": best_c,
                "lexical_C": lex_c, "prior_min_coef": PRIOR_MIN_COEF},
         "calibration": {"platt_slope": a, "platt_intercept": b, "target_fpr": target_fpr, "threshold": threshold},
-        "test": _metrics(y[test], p_test, threshold, [data[i] for i in test]),
+        "test": _test_report(y[test], p_test, threshold, [data[i] for i in test]),
         "rows": {"train": int(len(fit)), "calibration": int(len(cal)), "test": int(len(test)),
                  "skipped_bad_rows": stats.skipped},
     }
@@ -350,9 +350,10 @@ def write_model_card(model: PadModel, path: Path) -> None:
         "",
         "## Grouped held-out test metrics",
         "",
-        "```json",
-        json.dumps(report.get("test", {}), indent=2),
-        "```",
+        "95% bootstrap intervals in brackets; rates at the default threshold. Every slice (domain,",
+        "generator, length) is in `training-report.json`.",
+        "",
+        *_metrics_table(report.get("test", {})),
         "",
         f"Grouped 5-fold CV AUROC by C: {report.get('cv', {}).get('C_grid')} (chosen {report.get('cv', {}).get('chosen_C')})",
         "",
@@ -371,21 +372,35 @@ def write_model_card(model: PadModel, path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _metrics(y: np.ndarray, p: np.ndarray, threshold: float, rows: list[dict]) -> dict:
-    out = {"n": int(len(y))}
-    if len(set(y.tolist())) == 2:
-        out["auroc"] = float(roc_auc_score(y, p))
-        out["tpr_at_1pct_fpr"] = tpr_at_fpr(y, p, 0.01)
-        out["tpr_at_5pct_fpr"] = tpr_at_fpr(y, p, 0.05)
-    pred = p >= threshold
-    if (y == 0).any():
-        out["fpr_at_threshold"] = float(pred[y == 0].mean())
-    if (y == 1).any():
-        out["tpr_at_threshold"] = float(pred[y == 1].mean())
-    sources = sorted({r.get("source", "") for r in rows})
-    if len(sources) > 1:
-        src = np.array([r.get("source", "") for r in rows])
-        out["by_source"] = {s: _metrics(y[src == s], p[src == s], threshold, []) for s in sources}
+def _metrics_table(test: dict) -> list[str]:
+    """Markdown rows of the test metrics, overall and per source."""
+
+    def fmt(m: dict, key: str) -> str:
+        value, ci = m.get(key), m.get(f"{key}_ci")
+        if value is None:
+            return "–"
+        return f"{value:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+
+    rows = [("all", test), *sorted(test.get("by_source", {}).items())]
+    return [
+        "| test rows | n (human / padded) | AUROC | average precision | TPR at 1% FPR | TPR at 5% FPR | FPR | TPR | ECE |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *[f"| {name} | {m.get('n')} ({m.get('n_human')} / {m.get('n_padded')}) | {fmt(m, 'auroc')} | "
+          f"{fmt(m, 'average_precision')} | {fmt(m, 'tpr_at_1pct_fpr')} | {fmt(m, 'tpr_at_5pct_fpr')} | "
+          f"{fmt(m, 'fpr')} | {fmt(m, 'tpr')} | {fmt(m, 'ece')} |" for name, m in rows if m],
+    ]
+
+
+def _test_report(y: np.ndarray, p: np.ndarray, threshold: float, rows: list[dict]) -> dict:
+    """:func:`~padcheck.evaluation.metrics_report` of the test groups, overall and per source."""
+    out = metrics_report(y, p, threshold, rows)
+    sources = np.array([str(r.get("source", "")) for r in rows])
+    if len(set(sources.tolist())) > 1:
+        out["by_source"] = {
+            s: metrics_report(y[mask], p[mask], threshold, [r for r, m in zip(rows, mask, strict=True) if m])
+            for s in sorted(set(sources.tolist()))
+            for mask in [sources == s]
+        }
     return out
 
 

@@ -33,7 +33,17 @@ def test_training_reports_grouped_metrics(tiny_model) -> None:
     model, report, _ = tiny_model
     assert report["rows"]["train"] + report["rows"]["calibration"] + report["rows"]["test"] == 80
     assert 0.5 <= model.threshold < 1.0
-    assert "auroc" in report["test"]
+    test = report["test"]
+    assert test["n"] == report["rows"]["test"] and "auroc" in test and len(test["auroc_ci"]) == 2
+    assert set(test["slices"]) == {"domain", "generator", "length"}
+
+
+def test_model_card_lists_features_data_and_metrics(tiny_model) -> None:
+    model, report, folder = tiny_model
+    card = (folder / "MODEL_CARD.md").read_text()
+    assert f"| all | {report['test']['n']} (" in card  # the held-out metrics table
+    assert all(f"`{name}`" in card for name in model.feature_names)
+    assert "scikit-learn" in card and "Rebuild:" in card
 
 
 def test_round_trip(tiny_model) -> None:
