@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import padcheck
 from padcheck.document import BlockKind
-from padcheck.features._lexicon import load_lexicon
+from padcheck.features._lexicon import fold_text, load_lexicon, matcher
 from padcheck.features.base import Extractor
 from padcheck.features.filler import PHRASE_LEXICON, VOCAB_LEXICON, FillerExtractor
 
@@ -233,3 +235,33 @@ def test_example_article(example_article: str) -> None:
         assert not any(b.start <= e.start < b.end for b in posts)
     assert out.features["filler.phrases_per_100w"] > 1.5
     assert out.features["filler.distinct_phrases"] > 0.8
+
+
+_PIECES = st.sampled_from(["it is ", "worth noting ", "that ", "İ", "Σ", "’", "a", ". ", "\n", "delve ", "into ",
+                           "In conclusion, ", "x", "tapestry", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join), st.data())
+def test_folding_once_matches_folding_each_span(text: str, data) -> None:
+    # filler folds the document once and searches sentence spans of it; that must find exactly
+    # what folding each span on its own finds, boundaries at the span's ends included.
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    for name in (PHRASE_LEXICON, VOCAB_LEXICON):
+        m = matcher(name)
+        assert m.find(text, start, end, folded=fold_text(text)) == m.find(text, start, end)
+
+
+@pytest.mark.parametrize(("lexicon", "text", "start", "end"), [
+    (PHRASE_LEXICON, "xtapestry of life", 1, 17),  # span starts inside a word: its start is still a boundary
+    (VOCAB_LEXICON, "a rich tapestryx", 0, 15),  # span ends inside a word: its end is still a boundary
+    (PHRASE_LEXICON, "İ said it is worth noting that", 0, 30),  # folding moves offsets: the span is folded on its own
+])
+def test_span_edges_are_word_boundaries(lexicon: str, text: str, start: int, end: int) -> None:
+    m = matcher(lexicon)
+    expected = m.find(text[start:end])
+    shifted = [(x.start + start, x.end + start) for x in expected]
+    assert expected, "the fixture must contain a lexicon word"
+    for folded in (None, fold_text(text)):
+        assert [(x.start, x.end) for x in m.find(text, start, end, folded=folded)] == shifted

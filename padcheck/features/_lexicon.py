@@ -14,7 +14,7 @@ from importlib import resources
 
 import ahocorasick
 
-__all__ = ["LexiconEntry", "PhraseMatch", "PhraseMatcher", "load_lexicon", "matcher"]
+__all__ = ["LexiconEntry", "PhraseMatch", "PhraseMatcher", "fold_text", "load_lexicon", "matcher"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,23 +72,31 @@ class PhraseMatcher:
         if not self._empty:
             self._automaton.make_automaton()
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[PhraseMatch]:
-        """Non-overlapping matches in ``text[start:end]``, in order; spans index ``text``."""
+    def find(self, text: str, start: int = 0, end: int | None = None, *, folded: str | None = None) -> list[PhraseMatch]:
+        """Non-overlapping matches in ``text[start:end]``, in order; spans index ``text``.
+
+        ``folded`` is :func:`fold_text` of the whole ``text``, for callers that search many spans
+        of one text: it is folded once instead of once per span.
+        """
         if self._empty:
             return []
         end = len(text) if end is None else end
-        folded = _fold(text[start:end])
-        if len(folded) != end - start:  # lower-casing changed a length ("İ"): fold char by char
-            folded = "".join(c if len(c.lower()) != 1 else _fold(c) for c in text[start:end])
+        if folded is not None and len(folded) == len(text):
+            offset, lo, hi = 0, start, end
+        else:
+            offset, lo, hi = start, 0, end - start
+            folded = _fold(text[start:end])
+            if len(folded) != end - start:  # lower-casing changed a length ("İ"): fold char by char
+                folded = "".join(c if len(c.lower()) != 1 else _fold(c) for c in text[start:end])
         found: list[PhraseMatch] = []
-        for last, (size, entry) in self._automaton.iter(folded):
+        for last, (size, entry) in self._automaton.iter(folded, lo, hi):
             a = last - size + 1
             b = last + 1
-            if a > 0 and _is_word_char(folded[a]) and _is_word_char(folded[a - 1]):
+            if a > lo and _is_word_char(folded[a]) and _is_word_char(folded[a - 1]):
                 continue
-            if b < len(folded) and _is_word_char(folded[b - 1]) and _is_word_char(folded[b]):
+            if b < hi and _is_word_char(folded[b - 1]) and _is_word_char(folded[b]):
                 continue
-            found.append(PhraseMatch(start + a, start + b, entry))
+            found.append(PhraseMatch(offset + a, offset + b, entry))
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         kept: list[PhraseMatch] = []
         for m in found:
@@ -99,6 +107,13 @@ class PhraseMatcher:
 
 def _fold(s: str) -> str:
     return s.lower().replace("’", "'").replace("‘", "'")
+
+
+def fold_text(text: str) -> str | None:
+    """``text`` folded as phrases are matched (lower case, straight apostrophes), or ``None``
+    when folding would move offsets (a character whose lower case is longer)."""
+    folded = _fold(text)
+    return folded if len(folded) == len(text) else None
 
 
 @cache

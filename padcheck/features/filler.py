@@ -25,7 +25,7 @@ commoner in human writing, hence the larger scale.
 from __future__ import annotations
 
 from padcheck.document import BlockKind, Document, Sentence
-from padcheck.features._lexicon import PhraseMatch, matcher
+from padcheck.features._lexicon import PhraseMatch, fold_text, matcher
 from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
 
 __all__ = ["FillerExtractor"]
@@ -138,12 +138,13 @@ class FillerExtractor:
         seen_phrases: set[str] = set()
         seen_words: set[str] = set()
         evidence: list[Evidence] = []
+        folded = fold_text(text)  # once for the document, not once per sentence and lexicon
         for sent in sentences:
             words += len(sent.text.split())
-            found = phrases.find(text, sent.start, sent.end)
+            found = phrases.find(text, sent.start, sent.end, folded=folded)
             # A vocabulary word inside a matched phrase ("tapestry" in "rich tapestry of") is
             # already counted by the phrase; counting it twice would double the same evidence.
-            found_words = _outside(vocab.find(text, sent.start, sent.end), found)
+            found_words = _outside(vocab.find(text, sent.start, sent.end, folded=folded), found)
             for m in found:
                 phrase_weight += m.entry.weight
                 quoted = quote(text[m.start:m.end], _MAX_QUOTE)
