@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -142,3 +144,12 @@ def test_unsupported_text_gets_no_verdict(text: str) -> None:
 def test_english_prose_is_supported() -> None:
     assert padcheck.score(HUMAN_REPORT).language_supported
     assert padcheck.score(PADDED).language_supported
+
+
+def test_scoring_does_not_import_scikit_learn() -> None:
+    # Worker processes and one-off CLI calls start fast because only training and the estimators
+    # need scikit-learn; the lazy names still resolve.
+    code = ("import sys, padcheck; padcheck.score('It rained on Tuesday.'); "
+            "assert 'sklearn' not in sys.modules, 'scoring imported scikit-learn'; "
+            "assert callable(padcheck.train) and 'sklearn' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
