@@ -1,15 +1,25 @@
-"""A learned lexical signal: hashed word 1–2-grams and character 3–5-grams, scored linearly.
+"""A learned lexical signal: hashed word-and-punctuation 1–2-grams and character 3–6-grams.
 
 A document is two TF-IDF views of hashed features, each L2-normalised and weighted
-``1/sqrt(2)``: word unigrams and bigrams, and character 3–5-grams inside words (with a space
-on each side, like scikit-learn's ``char_wb``), which carry style through paraphrase and
-misspelling. Term frequency is sublinear (``1 + log tf``); inverse document frequency is fitted
-on the training texts. The document's lexical logit is a sum over features, so it splits exactly
-over sentences: each feature is credited to the sentence where it first occurs.
+``1/sqrt(2)``:
 
-Hashes are CRC-32 (stable across processes and platforms), computed once per distinct word and
-cached; bigram hashes combine the two unigram hashes arithmetically, so a document costs one
-dictionary look-up per word plus a few numpy operations.
+- the **token view**: unigrams and bigrams of tokens, where a token is a word or a single
+  punctuation mark or symbol, so ", and", "however ," and "—" are features of their own;
+- the **character view**: character 3–6-grams of the lower-cased text with whitespace runs
+  collapsed to one space, across word boundaries, so spacing, punctuation habits and word
+  junctions are seen along with spelling.
+
+Term frequency is sublinear (``1 + log tf``); inverse document frequency is fitted on the
+training texts. The linear model over these features is trained as NB-LR (Wang and Manning
+2012: features scaled by their naive-Bayes log-count ratio) and the ratio is folded into the
+stored weights, so scoring is one dot product. The document's lexical logit is a sum over
+features, so it splits exactly over sentences: each feature is credited to the sentence where it
+first occurs.
+
+Token hashes are CRC-32 (stable across processes and platforms), computed once per distinct
+token and cached; bigram hashes combine two unigram hashes arithmetically. Character n-grams are
+hashed with numpy over the text's code points (a polynomial rolling hash mod 2**64 and the
+MurmurHash3 finaliser), with no Python work per character.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -24,81 +35,118 @@ from scipy import sparse
 from padcheck._text import lower_in_place
 from padcheck.document import Document
 
-__all__ = ["LexicalScorer", "ngram_positions", "hashed_matrix", "document_frequencies", "DEFAULT_BITS"]
+__all__ = ["LexicalScorer", "ngram_positions", "hashed_matrix", "document_frequencies", "DEFAULT_BITS",
+           "LEXICAL_SCHEME"]
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-#: Bits per view: word n-grams use indices [0, 2**bits), character n-grams [2**bits, 2**(bits+1)).
+#: A word (with one inner apostrophe) or any single character that is neither a word character nor space.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]|_", re.UNICODE)
+#: Bits per view: token n-grams use indices [0, 2**bits), character n-grams [2**bits, 2**(bits+1)).
 DEFAULT_BITS = 19
-_CHAR_NS = (3, 4, 5)
-_MAX_WORD_CHARS = 40  # longer "words" (hashes, URLs) contribute their unigram only
+#: Name of the feature scheme, stored in model files: a model is only read by the scheme it was trained with.
+LEXICAL_SCHEME = "tokpunct12+char36-sublinear-tfidf-nblr"
+_CHAR_NS = (3, 4, 5, 6)
 _CACHE_LIMIT = 500_000
-_word_cache: dict[str, tuple[int, np.ndarray]] = {}
+_token_cache: dict[str, int] = {}
 _EMPTY = np.zeros(0, dtype=np.int64)
 _GROUP, _START = re.Match.group, re.Match.start
+_POLY = np.uint64(1_000_003)
+_MIX1, _MIX2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
+_S33 = np.uint64(33)
 
 
-def _word_hashes(word: str) -> tuple[int, np.ndarray]:
-    """CRC-32 of the word and of its character n-grams (cached)."""
-    cached = _word_cache.get(word)
-    if cached is not None:
-        return cached
-    raw = word.encode("utf-8", "surrogatepass")
-    unigram = zlib.crc32(b"w " + raw)
-    if len(word) <= _MAX_WORD_CHARS:
-        padded = f" {word} "
-        grams = [padded[i:i + n] for n in _CHAR_NS for i in range(len(padded) - n + 1)]
-        chars = np.fromiter((zlib.crc32(g.encode("utf-8", "surrogatepass")) for g in grams), dtype=np.int64,
-                            count=len(grams))
-    else:
-        chars = _EMPTY
-    if len(_word_cache) >= _CACHE_LIMIT:
-        _word_cache.clear()
-    _word_cache[word] = (unigram, chars)
-    return unigram, chars
+def _token_hash(token: str) -> int:
+    """CRC-32 of a (lower-cased) token, cached."""
+    found = _token_cache.get(token)
+    if found is None:
+        if len(_token_cache) >= _CACHE_LIMIT:
+            _token_cache.clear()
+        found = _token_cache[token] = zlib.crc32(b"w " + token.encode("utf-8", "surrogatepass"))
+    return found
 
 
-def _tokens(text: str) -> tuple[list[str], list[int]]:
-    """Lower-cased tokens of ``text`` (``’`` as ``'``) and their start offsets."""
+def _lowered(text: str) -> str:
+    """``text`` lower-cased (``’`` as ``'``) with every character kept at its offset."""
     low = lower_in_place(text)
-    if low is not None:  # one regex pass over the lower-cased text, no Python call per word
-        matches = list(_TOKEN.finditer(low))
-        return list(map(_GROUP, matches)), list(map(_START, matches))
-    matches = list(_TOKEN.finditer(text))
-    return [m.group().lower().replace("’", "'") for m in matches], list(map(_START, matches))
+    if low is not None:
+        return low
+    # Rare: a character whose lower case is longer ("İ"), or Greek capital sigma. Lower-case
+    # character by character and keep those whose lower case would move offsets as they are.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
+
+
+@lru_cache(maxsize=1)
+def _space_codes() -> np.ndarray:
+    """Code points of the characters ``str.isspace`` accepts (all below U+3001)."""
+    return np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+
+
+def _token_features(low: str, mask: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token unigram and bigram indices, their offsets and weights (unigrams merged per distinct token)."""
+    matches = list(_TOKEN.finditer(low))
+    if not matches:
+        return _EMPTY, _EMPTY, np.zeros(0)
+    pos = np.fromiter(map(_START, matches), dtype=np.int64, count=len(matches))
+    index: dict[str, int] = {}
+    ids = np.fromiter((index.setdefault(t, len(index)) for t in map(_GROUP, matches)), dtype=np.int64,
+                      count=len(matches))
+    n_distinct = len(index)
+    uni_distinct = np.fromiter(map(_token_hash, index), dtype=np.int64, count=n_distinct)
+    counts = np.bincount(ids, minlength=n_distinct).astype(np.float64)
+    first_token = np.full(n_distinct, len(ids), dtype=np.int64)
+    np.minimum.at(first_token, ids, np.arange(len(ids), dtype=np.int64))
+    uni = uni_distinct[ids]
+    bigrams = (uni[:-1] * 1_000_003 + uni[1:] * 7919 + 0x5BD1E995) & 0x7FFFFFFF
+    return (np.concatenate([uni_distinct & mask, bigrams & mask]),
+            np.concatenate([pos[first_token], pos[1:]]),
+            np.concatenate([counts, np.ones(len(bigrams))]))
+
+
+def _char_features(low: str, mask: int) -> tuple[np.ndarray, np.ndarray]:
+    """Character n-gram indices (before the view offset) and their offsets, one per occurrence."""
+    if not low:
+        return _EMPTY, _EMPTY
+    codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = np.isin(codes, _space_codes())
+    keep = ~(space & np.r_[False, space[:-1]])  # the first character of every whitespace run stays
+    offsets = np.flatnonzero(keep)
+    cp = np.where(space, np.uint32(32), codes)[keep].astype(np.uint64)
+    idx, where = [], []
+    key = cp.copy()
+    with np.errstate(over="ignore"):
+        for n in range(2, _CHAR_NS[-1] + 1):
+            if len(key) < 2:
+                break
+            key = key[:-1] * _POLY + cp[n - 1:]  # rolling hash of the n characters from each position
+            if n in _CHAR_NS:
+                h = key + np.uint64(n)
+                h ^= h >> _S33
+                h *= _MIX1
+                h ^= h >> _S33
+                h *= _MIX2
+                h ^= h >> _S33
+                idx.append((h & np.uint64(mask)).astype(np.int64))
+                where.append(offsets[:len(h)])
+    if not idx:
+        return _EMPTY, _EMPTY
+    return np.concatenate(idx), np.concatenate(where)
 
 
 def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct feature indices of ``text``, the offset where each first occurs, and their counts.
 
-    Word features have indices below ``2**bits``; character features ``2**bits`` and above.
-    Character n-grams are taken once per distinct word, weighted by the word's count and placed
-    at its first occurrence, so the one sort that merges equal features is over the vocabulary's
-    n-grams rather than every token's.
+    Token features have indices below ``2**bits``; character features ``2**bits`` and above.
     """
     size = 1 << bits
     mask = size - 1
-    words, starts = _tokens(text)
-    if not words:
+    low = _lowered(text)
+    t_idx, t_where, t_weight = _token_features(low, mask)
+    c_idx, c_where = _char_features(low, mask)
+    if not len(t_idx) and not len(c_idx):
         return _EMPTY, _EMPTY, np.zeros(0)
-    pos = np.asarray(starts, dtype=np.int64)
-    index: dict[str, int] = {}
-    ids = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
-    hashes = list(map(_word_hashes, index))
-    n_distinct = len(hashes)
-    uni_distinct = np.fromiter((h[0] for h in hashes), dtype=np.int64, count=n_distinct)
-    word_counts = np.bincount(ids, minlength=n_distinct).astype(np.float64)
-    first_token = np.full(n_distinct, len(ids), dtype=np.int64)
-    np.minimum.at(first_token, ids, np.arange(len(ids), dtype=np.int64))
-    first_pos = pos[first_token]
-    uni = uni_distinct[ids]
-    bigrams = (uni[:-1] * 1_000_003 + uni[1:] * 7919 + 0x5BD1E995) & 0x7FFFFFFF
-    char_parts = [h[1] for h in hashes]
-    lengths = np.fromiter(map(len, char_parts), dtype=np.int64, count=n_distinct)
-    chars = np.concatenate(char_parts) if lengths.sum() else _EMPTY
-    idx = np.concatenate([uni_distinct & mask, bigrams & mask, (chars & mask) + size])
-    where = np.concatenate([first_pos, pos[1:], np.repeat(first_pos, lengths)])
-    weight = np.concatenate([word_counts, np.ones(len(bigrams)), np.repeat(word_counts, lengths)])
-    order = np.argsort(idx, kind="stable")
+    idx = np.concatenate([t_idx, c_idx + size])
+    where = np.concatenate([t_where, c_where])
+    weight = np.concatenate([t_weight, np.ones(len(c_idx))])
+    order = np.argsort(idx)
     idx = idx[order]
     first = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
     return idx[first], np.minimum.reduceat(where[order], first), np.add.reduceat(weight[order], first)
@@ -168,7 +216,7 @@ class LexicalScorer:
         return out
 
     def config(self) -> dict:
-        return {"bits": self.bits, "bias": self.bias, "weighting": "word12+char345-sublinear-tfidf"}
+        return {"bits": self.bits, "bias": self.bias, "scheme": LEXICAL_SCHEME}
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {"lexical_weights": self.weights.astype(np.float32)}
@@ -178,6 +226,9 @@ class LexicalScorer:
 
     @classmethod
     def from_arrays(cls, config: dict, arrays: dict[str, np.ndarray]) -> LexicalScorer:
+        if config.get("scheme") != LEXICAL_SCHEME:
+            raise ValueError(f"lexical features of scheme {config.get('scheme', config.get('weighting'))!r}, "
+                             f"but this padcheck computes {LEXICAL_SCHEME!r}; retrain the model")
         bits = int(config["bits"])
         weights = arrays.get("lexical_weights")
         idf = arrays.get("lexical_idf")

@@ -26,7 +26,7 @@ from padcheck.lexical import LexicalScorer
 
 __all__ = ["PadModel", "ModelError", "load_model", "default_model", "MODEL_FORMAT_VERSION"]
 
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT_VERSION = 2  # 2: token+punctuation and character 3-6-gram lexical scheme, NB-LR
 JSON_NAME = "padcheck-model.json"
 ARRAYS_NAME = "padcheck-model.npz"
 
