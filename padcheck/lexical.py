@@ -46,6 +46,7 @@ DEFAULT_BITS = 19
 LEXICAL_SCHEME = "tokpunct12+char36-sublinear-tfidf-nblr"
 _CHAR_NS = (3, 4, 5, 6)
 _CACHE_LIMIT = 500_000
+_DENSE_FROM = 1 << 18  # n-gram occurrences from which counting beats sorting
 _token_cache: dict[str, int] = {}
 _EMPTY = np.zeros(0, dtype=np.int64)
 _GROUP, _START = re.Match.group, re.Match.start
@@ -146,6 +147,13 @@ def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np
     idx = np.concatenate([t_idx, c_idx + size])
     where = np.concatenate([t_where, c_where])
     weight = np.concatenate([t_weight, np.ones(len(c_idx))])
+    if len(idx) >= _DENSE_FROM:
+        # A long document: count into one slot per feature, linear time instead of a sort.
+        counts = np.bincount(idx, weights=weight, minlength=2 * size)
+        first = np.full(2 * size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, idx, where)
+        present = np.flatnonzero(counts)
+        return present, first[present], counts[present]
     order = np.argsort(idx)
     idx = idx[order]
     first = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
@@ -159,7 +167,7 @@ def _tfidf_values(idx: np.ndarray, tf: np.ndarray, idf: np.ndarray | None, bits:
         values = values * idf[idx]
     is_char = idx >= (1 << bits)
     for view in (~is_char, is_char):
-        norm = np.sqrt(np.dot(values[view], values[view]))
+        norm = np.sqrt(np.square(values[view]).sum())  # not np.dot: BLAS threads would spin in every worker
         if norm > 0:
             values[view] /= norm * np.sqrt(2.0)
     return values

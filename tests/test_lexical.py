@@ -87,3 +87,12 @@ def test_a_model_of_another_lexical_scheme_is_refused(tmp_path) -> None:
         padcheck.load_model(folder)
     with pytest.raises(ValueError, match=re.escape(LEXICAL_SCHEME)):
         LexicalScorer.from_arrays(meta["lexical"], {})
+
+
+def test_long_documents_count_densely_with_the_same_result(monkeypatch) -> None:
+    text = "The bridge, closed since May, reopens on Monday — at last. " * 40
+    sorted_path = ngram_positions(text)
+    monkeypatch.setattr(padcheck.lexical, "_DENSE_FROM", 1)
+    dense_path = ngram_positions(text)
+    for a, b in zip(sorted_path, dense_path, strict=True):
+        np.testing.assert_array_equal(a, b)
