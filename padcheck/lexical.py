@@ -47,6 +47,7 @@ LEXICAL_SCHEME = "tokpunct12+char36-sublinear-tfidf-nblr"
 _CHAR_NS = (3, 4, 5, 6)
 _CACHE_LIMIT = 500_000
 _DENSE_FROM = 1 << 18  # n-gram occurrences from which counting beats sorting
+_BLOCK = 1 << 15  # characters hashed at once in a long document
 _token_cache: dict[str, int] = {}
 _EMPTY = np.zeros(0, dtype=np.int64)
 _GROUP, _START = re.Match.group, re.Match.start
@@ -102,34 +103,38 @@ def _token_features(low: str, mask: int) -> tuple[np.ndarray, np.ndarray, np.nda
             np.concatenate([counts, np.ones(len(bigrams))]))
 
 
-def _char_features(low: str, mask: int) -> tuple[np.ndarray, np.ndarray]:
-    """Character n-gram indices (before the view offset) and their offsets, one per occurrence."""
-    if not low:
-        return _EMPTY, _EMPTY
+def _normalised_codes(low: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of ``low`` with whitespace runs collapsed to one space, and each one's offset."""
     codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     space = np.isin(codes, _space_codes())
     keep = ~(space & np.r_[False, space[:-1]])  # the first character of every whitespace run stays
-    offsets = np.flatnonzero(keep)
-    cp = np.where(space, np.uint32(32), codes)[keep].astype(np.uint64)
-    idx, where = [], []
-    key = cp.copy()
-    with np.errstate(over="ignore"):
-        for n in range(2, _CHAR_NS[-1] + 1):
-            if len(key) < 2:
-                break
-            key = key[:-1] * _POLY + cp[n - 1:]  # rolling hash of the n characters from each position
-            if n in _CHAR_NS:
-                h = key + np.uint64(n)
-                h ^= h >> _S33
-                h *= _MIX1
-                h ^= h >> _S33
-                h *= _MIX2
-                h ^= h >> _S33
-                idx.append((h & np.uint64(mask)).astype(np.int64))
-                where.append(offsets[:len(h)])
-    if not idx:
-        return _EMPTY, _EMPTY
-    return np.concatenate(idx), np.concatenate(where)
+    return np.where(space, np.uint32(32), codes)[keep].astype(np.uint64), np.flatnonzero(keep)
+
+
+def _char_blocks(cp: np.ndarray, offsets: np.ndarray, mask: int, block: int):
+    """Character n-gram indices (before the view offset) and offsets, for n-grams starting in each
+    block of ``block`` positions: long texts are hashed piece by piece, so the arrays stay in cache."""
+    longest = _CHAR_NS[-1]
+    for lo in range(0, max(len(cp) - _CHAR_NS[0] + 1, 0), block):
+        piece = cp[lo:lo + block + longest - 1]
+        idx, where = [], []
+        key = piece.copy()
+        with np.errstate(over="ignore"):
+            for n in range(2, longest + 1):
+                if len(key) < 2:
+                    break
+                key = key[:-1] * _POLY + piece[n - 1:]  # rolling hash of the n characters from each position
+                if n in _CHAR_NS:
+                    h = key[:block] + np.uint64(n)
+                    h ^= h >> _S33
+                    h *= _MIX1
+                    h ^= h >> _S33
+                    h *= _MIX2
+                    h ^= h >> _S33
+                    idx.append((h & np.uint64(mask)).astype(np.int64))
+                    where.append(offsets[lo:lo + len(h)])
+        if idx:
+            yield np.concatenate(idx), np.concatenate(where)
 
 
 def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -141,19 +146,25 @@ def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np
     mask = size - 1
     low = _lowered(text)
     t_idx, t_where, t_weight = _token_features(low, mask)
-    c_idx, c_where = _char_features(low, mask)
+    cp, offsets = _normalised_codes(low) if low else (np.zeros(0, dtype=np.uint64), _EMPTY)
+    if len(t_idx) + len(_CHAR_NS) * len(cp) >= _DENSE_FROM:
+        # A long document: count into one slot per feature (linear time, no sort), block by block.
+        counts = np.bincount(t_idx, weights=t_weight, minlength=2 * size)
+        first = np.full(2 * size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, t_idx, t_where)
+        char_counts, char_first = counts[size:], first[size:]
+        for c_idx, c_where in _char_blocks(cp, offsets, mask, _BLOCK):
+            char_counts += np.bincount(c_idx, minlength=size)
+            np.minimum.at(char_first, c_idx, c_where)
+        present = np.flatnonzero(counts)
+        return present, first[present], counts[present]
+    blocks = list(_char_blocks(cp, offsets, mask, max(len(cp), 1)))
+    c_idx, c_where = blocks[0] if blocks else (_EMPTY, _EMPTY)
     if not len(t_idx) and not len(c_idx):
         return _EMPTY, _EMPTY, np.zeros(0)
     idx = np.concatenate([t_idx, c_idx + size])
     where = np.concatenate([t_where, c_where])
     weight = np.concatenate([t_weight, np.ones(len(c_idx))])
-    if len(idx) >= _DENSE_FROM:
-        # A long document: count into one slot per feature, linear time instead of a sort.
-        counts = np.bincount(idx, weights=weight, minlength=2 * size)
-        first = np.full(2 * size, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(first, idx, where)
-        present = np.flatnonzero(counts)
-        return present, first[present], counts[present]
     order = np.argsort(idx)
     idx = idx[order]
     first = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])

@@ -93,6 +93,8 @@ def test_long_documents_count_densely_with_the_same_result(monkeypatch) -> None:
     text = "The bridge, closed since May, reopens on Monday — at last. " * 40
     sorted_path = ngram_positions(text)
     monkeypatch.setattr(padcheck.lexical, "_DENSE_FROM", 1)
-    dense_path = ngram_positions(text)
-    for a, b in zip(sorted_path, dense_path, strict=True):
-        np.testing.assert_array_equal(a, b)
+    for block in (7, 100, 10_000):  # hashed in blocks that cut n-grams at every possible place
+        monkeypatch.setattr(padcheck.lexical, "_BLOCK", block)
+        dense_path = ngram_positions(text)
+        for a, b in zip(sorted_path, dense_path, strict=True):
+            np.testing.assert_array_equal(a, b)
