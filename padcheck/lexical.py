@@ -82,25 +82,19 @@ def _space_codes() -> np.ndarray:
     return np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
 
 
-def _token_features(low: str, mask: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Token unigram and bigram indices, their offsets and weights (unigrams merged per distinct token)."""
+def _token_features(low: str, mask: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token unigram and bigram indices and their offsets, one per occurrence."""
     matches = list(_TOKEN.finditer(low))
     if not matches:
-        return _EMPTY, _EMPTY, np.zeros(0)
+        return _EMPTY, _EMPTY
     pos = np.fromiter(map(_START, matches), dtype=np.int64, count=len(matches))
-    index: dict[str, int] = {}
-    ids = np.fromiter((index.setdefault(t, len(index)) for t in map(_GROUP, matches)), dtype=np.int64,
-                      count=len(matches))
-    n_distinct = len(index)
-    uni_distinct = np.fromiter(map(_token_hash, index), dtype=np.int64, count=n_distinct)
-    counts = np.bincount(ids, minlength=n_distinct).astype(np.float64)
-    first_token = np.full(n_distinct, len(ids), dtype=np.int64)
-    np.minimum.at(first_token, ids, np.arange(len(ids), dtype=np.int64))
-    uni = uni_distinct[ids]
+    cached = _token_cache.get
+    hashes = [cached(t) for t in map(_GROUP, matches)]
+    if None in hashes:
+        hashes = [_token_hash(m.group()) if h is None else h for h, m in zip(hashes, matches, strict=True)]
+    uni = np.array(hashes, dtype=np.int64)
     bigrams = (uni[:-1] * 1_000_003 + uni[1:] * 7919 + 0x5BD1E995) & 0x7FFFFFFF
-    return (np.concatenate([uni_distinct & mask, bigrams & mask]),
-            np.concatenate([pos[first_token], pos[1:]]),
-            np.concatenate([counts, np.ones(len(bigrams))]))
+    return np.concatenate([uni & mask, bigrams & mask]), np.concatenate([pos, pos[1:]])
 
 
 def _normalised_codes(low: str) -> tuple[np.ndarray, np.ndarray]:
@@ -145,11 +139,11 @@ def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np
     size = 1 << bits
     mask = size - 1
     low = _lowered(text)
-    t_idx, t_where, t_weight = _token_features(low, mask)
+    t_idx, t_where = _token_features(low, mask)
     cp, offsets = _normalised_codes(low) if low else (np.zeros(0, dtype=np.uint64), _EMPTY)
     if len(t_idx) + len(_CHAR_NS) * len(cp) >= _DENSE_FROM:
         # A long document: count into one slot per feature (linear time, no sort), block by block.
-        counts = np.bincount(t_idx, weights=t_weight, minlength=2 * size)
+        counts = np.bincount(t_idx, minlength=2 * size).astype(np.float64)
         first = np.full(2 * size, np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(first, t_idx, t_where)
         char_counts, char_first = counts[size:], first[size:]
@@ -164,11 +158,11 @@ def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np
         return _EMPTY, _EMPTY, np.zeros(0)
     idx = np.concatenate([t_idx, c_idx + size])
     where = np.concatenate([t_where, c_where])
-    weight = np.concatenate([t_weight, np.ones(len(c_idx))])
     order = np.argsort(idx)
     idx = idx[order]
     first = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
-    return idx[first], np.minimum.reduceat(where[order], first), np.add.reduceat(weight[order], first)
+    counts = np.diff(np.r_[first, len(idx)]).astype(np.float64)
+    return idx[first], np.minimum.reduceat(where[order], first), counts
 
 
 def _tfidf_values(idx: np.ndarray, tf: np.ndarray, idf: np.ndarray | None, bits: int) -> np.ndarray:
