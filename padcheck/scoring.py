@@ -105,7 +105,10 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
     probability = sigmoid(logit)
 
     credit = np.zeros(len(doc.sentences))
-    reasons: dict[int, list[Reason]] = defaultdict(list)
+    # Per sentence, reasons keyed by (code, start, end): one match can feed several features (a
+    # filler phrase counts towards the rate, the share of sentences hit and the distinct count);
+    # the user sees one reason carrying their sum. A dict keeps this linear in the evidence.
+    reasons: dict[int, dict[tuple[str, int, int], Reason]] = defaultdict(dict)
     by_feature: dict[str, list] = defaultdict(list)
     for item in evidence:
         by_feature[item.feature].append(item)
@@ -125,15 +128,15 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
             if part > 0.05:
                 credit[i] += part
                 s = doc.sentences[i]
-                reasons[i].append(Reason("lexical.wording", f"wording typical of machine text (+{part:.2f} log-odds)",
-                                         s.start, s.end, float(part)))
+                _add_reason(reasons[i], Reason("lexical.wording", f"wording typical of machine text (+{part:.2f} log-odds)",
+                                               s.start, s.end, float(part)))
 
     duplicate_sentences = {e.sentence for e in evidence if e.code.startswith("repetition.") and e.related is not None}
     sentences = []
     kept: list[tuple[int, str]] = []
     for s in doc.sentences:
         value = 1.0 - math.exp(-credit[s.index]) if credit[s.index] > 0 else 0.0
-        ordered = tuple(sorted(reasons.get(s.index, ()), key=lambda r: -r.log_odds))
+        ordered = tuple(sorted(reasons[s.index].values(), key=lambda r: -r.log_odds)) if s.index in reasons else ()
         sentences.append(SentenceResult(s.index, s.start, s.end, s.text, value, ordered))
         if value < 0.5 and s.index not in duplicate_sentences and doc.blocks[s.block].kind not in _NOT_ESSENCE:
             kept.append((s.block, s.text))
@@ -156,17 +159,14 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
     )
 
 
-def _add_reason(reasons: list[Reason], new: Reason) -> None:
-    """Add ``new``, merging it into an earlier reason with the same code and span.
-
-    One match can feed several features (a filler phrase counts towards the rate, the share of
-    sentences hit and the distinct count); the user sees one reason carrying their sum.
-    """
-    for i, old in enumerate(reasons):
-        if (old.code, old.start, old.end) == (new.code, new.start, new.end):
-            reasons[i] = Reason(old.code, old.message, old.start, old.end, old.log_odds + new.log_odds, old.related)
-            return
-    reasons.append(new)
+def _add_reason(reasons: dict[tuple[str, int, int], Reason], new: Reason) -> None:
+    """Add ``new``, merging it into an earlier reason with the same code and span."""
+    key = (new.code, new.start, new.end)
+    old = reasons.get(key)
+    if old is None:
+        reasons[key] = new
+    else:
+        reasons[key] = Reason(old.code, old.message, old.start, old.end, old.log_odds + new.log_odds, old.related)
 
 
 def _join_essence(kept: list[tuple[int, str]]) -> str:
