@@ -166,12 +166,12 @@ def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np
 
 
 def _tfidf_values(idx: np.ndarray, tf: np.ndarray, idf: np.ndarray | None, bits: int) -> np.ndarray:
-    """Sublinear TF-IDF values with each view (word, character) L2-normalised to ``1/sqrt(2)``."""
+    """Sublinear TF-IDF values with each view (token, character) L2-normalised to ``1/sqrt(2)``; ``idx`` sorted."""
     values = 1.0 + np.log(tf)
     if idf is not None:
         values = values * idf[idx]
-    is_char = idx >= (1 << bits)
-    for view in (~is_char, is_char):
+    split = int(np.searchsorted(idx, 1 << bits))  # indices are sorted: token view first, then characters
+    for view in (slice(0, split), slice(split, len(idx))):
         norm = np.sqrt(np.square(values[view]).sum())  # not np.dot: BLAS threads would spin in every worker
         if norm > 0:
             values[view] /= norm * np.sqrt(2.0)
@@ -223,10 +223,9 @@ class LexicalScorer:
         pos, terms = self._terms(doc.text)
         if not len(terms) or not len(out):
             return out
-        starts = np.array([s.start for s in doc.sentences])
+        starts = np.fromiter((s.start for s in doc.sentences), dtype=np.int64, count=len(out))
         owner = np.clip(np.searchsorted(starts, pos, side="right") - 1, 0, len(out) - 1)
-        np.add.at(out, owner, terms)
-        return out
+        return np.bincount(owner, weights=terms, minlength=len(out))
 
     def config(self) -> dict:
         return {"bits": self.bits, "bias": self.bias, "scheme": LEXICAL_SCHEME}
