@@ -49,6 +49,15 @@ _TITLE_SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of on or over per the to up via vs with".split()
 )
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’.&-]*|\d[\w.,%-]*")
+#: Page furniture that is short and capitalised but no heading: a byline ("By Jane Smith"), a
+#: dateline or timestamp ("March 3, 2024", "Updated 10:42 GMT", "2024-03-03").
+_BYLINE_OR_DATE = re.compile(
+    r"(?:(?:Posted|Written|Words|Reporting|Photos?|Story)[ \t]+)?(?:[Bb]y|BY)[ \t]+(?!(?:the|The|THE|a|A|an|An|AN)\b)[A-Z]"
+    r"|(?:Updated|Published|Posted|Last updated|Posted on)\b"
+    r"|(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+)?"
+    r"(?:" + _MONTH + r"\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4}|\d{1,2}[ \t]+" + _MONTH + r"\.?,?[ \t]+\d{4})"
+    r"|\d{4}-\d{2}-\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
+)
 _MAX_TITLE_WORDS = 14
 
 
@@ -180,7 +189,7 @@ def _looks_like_title(line: str) -> bool:
     words = _TITLE_WORD.findall(stripped)
     if not words or len(words) > _MAX_TITLE_WORDS:
         return False
-    if "(@" in stripped or "http" in stripped:
+    if "(@" in stripped or "http" in stripped or _BYLINE_OR_DATE.match(stripped):
         return False
     content = [w for w in words if w.lower() not in _TITLE_SMALL_WORDS]
     if not content:

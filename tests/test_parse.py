@@ -53,6 +53,19 @@ def test_sentence_lines_are_not_titles() -> None:
     assert doc.headings == ()
 
 
+@pytest.mark.parametrize("line", ["By Jane Smith", "BY JANE SMITH", "Story by Ray Ortiz", "March 3, 2024",
+                                  "Tuesday, 3 March 2024", "Updated 10:42 GMT", "2024-03-03", "12/03/2024"])
+def test_bylines_and_datelines_are_not_titles(line: str) -> None:
+    doc = padcheck.parse(f"Council Approves Bridge Budget\n\n{line}\n\nThe council voted 7-2 on Tuesday.")
+    assert [h.text for h in doc.headings] == ["Council Approves Bridge Budget"]
+
+
+@pytest.mark.parametrize("line", ["By the Numbers", "BY THE NUMBERS", "May Day Protests Draw Thousands"])
+def test_title_lines_that_start_like_bylines_or_dates_stay_titles(line: str) -> None:
+    doc = padcheck.parse(f"Intro line of the piece here.\n\n{line}\n\nThe council voted 7-2 on Tuesday.")
+    assert [h.text for h in doc.headings] == [line]
+
+
 def test_hard_wrapped_lines_join_one_paragraph() -> None:
     doc = padcheck.parse("The committee agreed that the\nproposal needed more work. It adjourned.")
     assert len(doc.paragraphs) == 1
