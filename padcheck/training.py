@@ -44,7 +44,7 @@ __all__ = ["train", "read_jsonl", "feature_matrix"]
 
 _C_GRID = (0.1, 1.0, 10.0, 100.0)
 _DEFAULT_C = 1.0
-_LEXICAL_C_GRID = (16.0, 32.0, 64.0)
+_LEXICAL_C_GRID = (32.0, 64.0, 128.0)
 
 #: Lower bounds on coefficients that the training data cannot price. The training sets are
 #: excerpts of about 2,000 characters (wild) or short rewrites (L2R); verbatim repetition of a
