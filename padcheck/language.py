@@ -4,7 +4,8 @@ Three cheap checks, each linear in the text: the share of letters in Latin scrip
 English function words among the words (English prose runs at 35–55%; other languages written in
 Latin script, lists of names, and tables run far lower), and the share of symbol characters
 (code, markup and tables are symbol-heavy). Texts too short to judge are given the benefit of
-the doubt; a text without a single word (empty, blank, digits and symbols only) gets no verdict.
+the doubt, down to eight words; shorter texts, and a text without a single word (empty, blank,
+digits and symbols only), get no verdict.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f]")
 _SPACE = re.compile(r"\s")
 _SYMBOL = re.compile(r"_|[^\w\s.,;:!?'\"’‘“”()\-–—%$]")
 _MIN_WORDS = 20
+_MIN_VERDICT_WORDS = 8
 _MIN_LATIN_SHARE = 0.7
 _MIN_FUNCTION_SHARE = 0.12
 _MAX_SYMBOL_SHARE = 0.2
@@ -49,6 +51,10 @@ def assess_support(doc: Document) -> Support:
     letters = sum(len(w) for w in words)
     if not letters:  # empty, blank, or only digits and symbols: there is no writing to judge
         return Support(False, "no words to score")
+    if len(words) < _MIN_VERDICT_WORDS and letters < 5 * _MIN_VERDICT_WORDS:
+        # A few words carry no style to weigh; the training texts are rewrites and pages of tens
+        # to thousands of words, so a verdict here would be the model's prior, not evidence.
+        return Support(False, f"too short to judge ({len(words)} words; a verdict needs {_MIN_VERDICT_WORDS})")
     if len(words) < _MIN_WORDS and letters < 5 * _MIN_WORDS:  # CJK runs are long "words": count letters too
         return Support(True)
     non_latin = len(_NON_LATIN_LETTER.findall(text))

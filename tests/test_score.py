@@ -103,6 +103,14 @@ def test_bad_input_types_are_explained() -> None:
     assert padcheck.score("").probability == pytest.approx(padcheck.score("   ").probability)
 
 
+@pytest.mark.parametrize("text", ["Thanks, see you tomorrow!", "It rained.", "Conclusion"])
+def test_a_few_words_get_no_verdict(text: str) -> None:
+    r = padcheck.score(text)
+    assert not r.is_padded and not r.language_supported
+    assert r.support_note.startswith("too short to judge")
+    assert padcheck.score("It rained all day on Tuesday, and the river rose.").language_supported
+
+
 @pytest.mark.parametrize("text", ["", "   \n\t", "12 345 6789", "--- *** ---", "<html><body><p> </p></body></html>"])
 def test_text_without_words_gets_no_verdict(text: str) -> None:
     r = padcheck.score(text)
