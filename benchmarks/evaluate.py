@@ -22,11 +22,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 import padcheck
 from padcheck._atomic import atomic_write_text
-from padcheck.evaluation import tpr_at_fpr
+from padcheck.evaluation import metrics_report
 from padcheck.model import default_model
 from padcheck.training import _split_groups, read_jsonl
 
@@ -40,16 +39,13 @@ def _probabilities(texts, model, n_jobs):
     return np.array([r.probability for r in padcheck.score_many(texts, model=model, n_jobs=n_jobs)])
 
 
+_TABLE_KEYS = {"auroc": "auroc", "tpr@1%fpr": "tpr_at_1pct_fpr", "fpr@thr": "fpr", "tpr@thr": "tpr"}
+
+
 def _row(name, y, p, threshold):
-    out = {"set": name, "n": int(len(y))}
-    if len(set(y.tolist())) == 2:
-        out["auroc"] = float(roc_auc_score(y, p))
-        out["tpr@1%fpr"] = tpr_at_fpr(y, p, 0.01)
-    if (y == 0).any():
-        out["fpr@thr"] = float((p[y == 0] >= threshold).mean())
-    if (y == 1).any():
-        out["tpr@thr"] = float((p[y == 1] >= threshold).mean())
-    return out
+    """The table's figures for one set, from :func:`padcheck.evaluation.metrics_report`."""
+    report = metrics_report(y, p, threshold, bootstrap=0)
+    return {"set": name, "n": report["n"], **{k: report[v] for k, v in _TABLE_KEYS.items() if v in report}}
 
 
 README_START = "<!-- results:start (written by benchmarks/evaluate.py --update-readme README.md) -->"
