@@ -14,6 +14,8 @@ from importlib import resources
 
 import ahocorasick
 
+from padcheck._text import lower_in_place
+
 __all__ = ["LexiconEntry", "PhraseMatch", "PhraseMatcher", "fold_text", "load_lexicon", "matcher"]
 
 
@@ -111,9 +113,10 @@ def _fold(s: str) -> str:
 
 def fold_text(text: str) -> str | None:
     """``text`` folded as phrases are matched (lower case, straight apostrophes), or ``None``
-    when folding would move offsets (a character whose lower case is longer)."""
-    folded = _fold(text)
-    return folded if len(folded) == len(text) else None
+    when folding the whole text could differ from folding a span of it (see
+    :func:`padcheck._text.lower_in_place`)."""
+    low = lower_in_place(text)
+    return None if low is None else low.replace("‘", "'")
 
 
 @cache
