@@ -35,6 +35,11 @@ from scipy import sparse
 from padcheck._text import lower_in_place
 from padcheck.document import Document
 
+try:  # the compiled inner loop (padcheck/_speedups.c), built at install when a C compiler is present
+    from padcheck import _speedups
+except ImportError:  # pragma: no cover - exercised only on installs without a compiler
+    _speedups = None
+
 __all__ = ["LexicalScorer", "ngram_positions", "hashed_matrix", "document_frequencies", "DEFAULT_BITS",
            "LEXICAL_SCHEME"]
 
@@ -46,6 +51,7 @@ DEFAULT_BITS = 19
 LEXICAL_SCHEME = "tokpunct12+char36-sublinear-tfidf-nblr"
 _CHAR_NS = (3, 4, 5, 6)
 _CACHE_LIMIT = 500_000
+_COMPILED_MAX_BITS = 26  # the compiled tables hold 2**(bits + 1) slots
 _DENSE_FROM = 1 << 18  # n-gram occurrences from which counting beats sorting
 _BLOCK = 1 << 15  # characters hashed at once in a long document
 _token_cache: dict[str, int] = {}
@@ -132,13 +138,23 @@ def _char_blocks(cp: np.ndarray, offsets: np.ndarray, mask: int, block: int):
 
 
 def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct feature indices of ``text``, the offset where each first occurs, and their counts.
+    """Distinct feature indices of ``text`` (ascending), the offset where each first occurs, and their counts.
 
     Token features have indices below ``2**bits``; character features ``2**bits`` and above.
+    The compiled extension computes this when it is built; :func:`_ngram_positions_numpy` is
+    the reference it must agree with.
     """
+    low = _lowered(text)
+    if _speedups is not None and bits <= _COMPILED_MAX_BITS:
+        idx, first, counts = _speedups.ngram_counts(low, bits)
+        return np.frombuffer(idx, dtype=np.int64), np.frombuffer(first, dtype=np.int64), np.frombuffer(counts)
+    return _ngram_positions_numpy(low, bits)
+
+
+def _ngram_positions_numpy(low: str, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`ngram_positions` of an already lower-cased text, in numpy."""
     size = 1 << bits
     mask = size - 1
-    low = _lowered(text)
     t_idx, t_where = _token_features(low, mask)
     cp, offsets = _normalised_codes(low) if low else (np.zeros(0, dtype=np.uint64), _EMPTY)
     if len(t_idx) + len(_CHAR_NS) * len(cp) >= _DENSE_FROM:

@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import padcheck
-from padcheck.lexical import DEFAULT_BITS, LEXICAL_SCHEME, LexicalScorer, hashed_matrix, ngram_positions
+from padcheck.lexical import (
+    DEFAULT_BITS,
+    LEXICAL_SCHEME,
+    LexicalScorer,
+    _ngram_positions_numpy,
+    hashed_matrix,
+    ngram_positions,
+)
 from padcheck.model import JSON_NAME, ModelError
 
 SIZE = 1 << DEFAULT_BITS
@@ -90,11 +97,11 @@ def test_a_model_of_another_lexical_scheme_is_refused(tmp_path) -> None:
 
 
 def test_long_documents_count_densely_with_the_same_result(monkeypatch) -> None:
-    text = "The bridge, closed since May, reopens on Monday — at last. " * 40
-    sorted_path = ngram_positions(text)
+    text = "the bridge, closed since may, reopens on monday — at last. " * 40
+    sorted_path = _ngram_positions_numpy(text, DEFAULT_BITS)
     monkeypatch.setattr(padcheck.lexical, "_DENSE_FROM", 1)
     for block in (7, 100, 10_000):  # hashed in blocks that cut n-grams at every possible place
         monkeypatch.setattr(padcheck.lexical, "_BLOCK", block)
-        dense_path = ngram_positions(text)
+        dense_path = _ngram_positions_numpy(text, DEFAULT_BITS)
         for a, b in zip(sorted_path, dense_path, strict=True):
             np.testing.assert_array_equal(a, b)

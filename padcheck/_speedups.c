@@ -1,0 +1,304 @@
+/*
+ * Compiled inner loop of padcheck's lexical signal (see padcheck/lexical.py).
+ *
+ * ngram_counts(low, bits) computes exactly what the pure-Python path of
+ * padcheck.lexical.ngram_positions computes from an already lower-cased text: the distinct hashed
+ * feature indices (ascending), the offset where each first occurs and how often it occurs. The
+ * Python path is the specification; tests/test_speedups.py checks the two agree.
+ *
+ * Token view: a token is a run of alphanumeric characters with at most one inner apostrophe
+ * ("'" or U+2019) followed by another run, or any single character that is neither alphanumeric
+ * nor whitespace (the regular expression [^\W_]+(?:['’][^\W_]+)?|[^\w\s]|_ of Python's re, whose
+ * \w and \s are str.isalnum() plus "_" and str.isspace()). Its hash is CRC-32 of
+ * b"w " + token.encode("utf-8", "surrogatepass"); bigrams combine two unigram hashes.
+ *
+ * Character view: the code points with every whitespace run collapsed to one space, then every
+ * 3- to 6-gram hashed with a polynomial rolling hash mod 2**64 and the MurmurHash3 finaliser.
+ *
+ * The counting tables live as long as the module and are reset after each call through the
+ * list of touched slots, so a call costs time in proportion to its text, not to the table size.
+ * The GIL is held throughout: no Python code runs while the tables are in use.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_BITS 26
+#define POLY 1000003ULL
+#define MIX1 0xFF51AFD7ED558CCDULL
+#define MIX2 0xC4CEB9FE1A85EC53ULL
+
+static uint32_t crc_table[256];
+static uint32_t crc_prefix; /* running CRC state after b"w " */
+
+static int64_t *counts = NULL; /* per slot: occurrences (0 = untouched) */
+static int64_t *firsts = NULL; /* per slot: first offset */
+static size_t n_slots = 0;
+
+typedef struct {
+    uint32_t *data;
+    size_t len, cap;
+} Touched;
+
+static int touched_push(Touched *t, uint32_t v) {
+    if (t->len == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 4096;
+        uint32_t *grown = PyMem_Realloc(t->data, cap * sizeof(uint32_t));
+        if (!grown) return -1;
+        t->data = grown;
+        t->cap = cap;
+    }
+    t->data[t->len++] = v;
+    return 0;
+}
+
+static inline int record(Touched *t, uint32_t slot, int64_t pos) {
+    if (counts[slot] == 0) {
+        firsts[slot] = pos;
+        if (touched_push(t, slot) < 0) return -1;
+    } else if (pos < firsts[slot]) {
+        firsts[slot] = pos;
+    }
+    counts[slot]++;
+    return 0;
+}
+
+static void crc_init(void) {
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320U ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+    uint32_t c = 0xFFFFFFFFU;
+    const unsigned char prefix[2] = {'w', ' '};
+    for (int i = 0; i < 2; i++) c = crc_table[(c ^ prefix[i]) & 0xFF] ^ (c >> 8);
+    crc_prefix = c;
+}
+
+static inline uint32_t crc_byte(uint32_t c, unsigned char b) {
+    return crc_table[(c ^ b) & 0xFF] ^ (c >> 8);
+}
+
+/* CRC state after the UTF-8 bytes of one code point (surrogates encoded as three bytes). */
+static inline uint32_t crc_code_point(uint32_t c, Py_UCS4 ch) {
+    if (ch < 0x80) return crc_byte(c, (unsigned char)ch);
+    if (ch < 0x800) {
+        c = crc_byte(c, (unsigned char)(0xC0 | (ch >> 6)));
+        return crc_byte(c, (unsigned char)(0x80 | (ch & 0x3F)));
+    }
+    if (ch < 0x10000) {
+        c = crc_byte(c, (unsigned char)(0xE0 | (ch >> 12)));
+        c = crc_byte(c, (unsigned char)(0x80 | ((ch >> 6) & 0x3F)));
+        return crc_byte(c, (unsigned char)(0x80 | (ch & 0x3F)));
+    }
+    c = crc_byte(c, (unsigned char)(0xF0 | (ch >> 18)));
+    c = crc_byte(c, (unsigned char)(0x80 | ((ch >> 12) & 0x3F)));
+    c = crc_byte(c, (unsigned char)(0x80 | ((ch >> 6) & 0x3F)));
+    return crc_byte(c, (unsigned char)(0x80 | (ch & 0x3F)));
+}
+
+static inline int is_alnum(Py_UCS4 ch) {
+    if (ch < 0x80) return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+static inline int is_space(Py_UCS4 ch) {
+    if (ch < 0x80) return ch == ' ' || (ch >= '\t' && ch <= '\r') || (ch >= 0x1C && ch <= 0x1F);
+    return Py_UNICODE_ISSPACE(ch);
+}
+
+static int ensure_tables(int bits) {
+    size_t need = (size_t)2 << bits;
+    if (need <= n_slots) return 0;
+    int64_t *c = PyMem_Calloc(need, sizeof(int64_t));
+    int64_t *f = PyMem_Malloc(need * sizeof(int64_t));
+    if (!c || !f) {
+        PyMem_Free(c);
+        PyMem_Free(f);
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyMem_Free(counts);
+    PyMem_Free(firsts);
+    counts = c;
+    firsts = f;
+    n_slots = need;
+    return 0;
+}
+
+/* Sort the touched slots ascending: least-significant-digit radix sort, 11 bits a pass. */
+static int sort_slots(Touched *t, int bits) {
+    size_t n = t->len;
+    if (n < 2) return 0;
+    uint32_t *tmp = PyMem_Malloc(n * sizeof(uint32_t));
+    if (!tmp) return -1;
+    uint32_t *src = t->data, *dst = tmp;
+    for (int shift = 0; shift < bits + 1; shift += 11) {
+        size_t hist[2048] = {0};
+        for (size_t i = 0; i < n; i++) hist[(src[i] >> shift) & 2047]++;
+        size_t sum = 0;
+        for (int b = 0; b < 2048; b++) {
+            size_t h = hist[b];
+            hist[b] = sum;
+            sum += h;
+        }
+        for (size_t i = 0; i < n; i++) dst[hist[(src[i] >> shift) & 2047]++] = src[i];
+        uint32_t *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != t->data) memcpy(t->data, src, n * sizeof(uint32_t));
+    PyMem_Free(tmp);
+    return 0;
+}
+
+static int token_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, Touched *t) {
+    int64_t prev = -1; /* previous unigram hash, -1 before the first token */
+    Py_ssize_t i = 0;
+    while (i < len) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        Py_ssize_t start = i;
+        uint32_t c = crc_prefix;
+        if (is_alnum(ch)) {
+            while (i < len && is_alnum(ch = PyUnicode_READ(kind, data, i))) {
+                c = crc_code_point(c, ch);
+                i++;
+            }
+            if (i + 1 < len && (ch == '\'' || ch == 0x2019) && is_alnum(PyUnicode_READ(kind, data, i + 1))) {
+                c = crc_code_point(c, ch);
+                i++;
+                while (i < len && is_alnum(ch = PyUnicode_READ(kind, data, i))) {
+                    c = crc_code_point(c, ch);
+                    i++;
+                }
+            }
+        } else if (is_space(ch)) {
+            i++;
+            continue;
+        } else {
+            c = crc_code_point(c, ch);
+            i++;
+        }
+        int64_t uni = (int64_t)(c ^ 0xFFFFFFFFU);
+        if (record(t, (uint32_t)(uni & (int64_t)mask), start) < 0) return -1;
+        if (prev >= 0) {
+            int64_t bigram = (prev * 1000003 + uni * 7919 + 0x5BD1E995) & 0x7FFFFFFF;
+            /* credited where its second token starts, as in the Python path */
+            if (record(t, (uint32_t)(bigram & (int64_t)mask), start) < 0) return -1;
+        }
+        prev = uni;
+    }
+    return 0;
+}
+
+static int char_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, uint32_t offset, Touched *t) {
+    /* Whitespace-collapsed code points and their offsets. */
+    uint64_t *cp = PyMem_Malloc((len ? len : 1) * sizeof(uint64_t));
+    int64_t *at = PyMem_Malloc((len ? len : 1) * sizeof(int64_t));
+    if (!cp || !at) {
+        PyMem_Free(cp);
+        PyMem_Free(at);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t n = 0;
+    int in_space = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (is_space(ch)) {
+            if (in_space) continue;
+            in_space = 1;
+            ch = ' ';
+        } else {
+            in_space = 0;
+        }
+        cp[n] = ch;
+        at[n] = i;
+        n++;
+    }
+    int rc = 0;
+    for (Py_ssize_t i = 0; i + 3 <= n && rc == 0; i++) {
+        uint64_t key = cp[i] * POLY + cp[i + 1];
+        for (Py_ssize_t k = 2; k < 6 && i + k < n; k++) {
+            key = key * POLY + cp[i + k];
+            uint64_t h = key + (uint64_t)(k + 1);
+            h ^= h >> 33;
+            h *= MIX1;
+            h ^= h >> 33;
+            h *= MIX2;
+            h ^= h >> 33;
+            if (record(t, (uint32_t)(h & mask) + offset, at[i]) < 0) {
+                rc = -1;
+                break;
+            }
+        }
+    }
+    PyMem_Free(cp);
+    PyMem_Free(at);
+    return rc;
+}
+
+static PyObject *ngram_counts(PyObject *self, PyObject *args) {
+    PyObject *text;
+    int bits;
+    if (!PyArg_ParseTuple(args, "Ui:ngram_counts", &text, &bits)) return NULL;
+    if (bits < 1 || bits > MAX_BITS) {
+        PyErr_Format(PyExc_ValueError, "bits must be between 1 and %d, got %d", MAX_BITS, bits);
+        return NULL;
+    }
+    if (ensure_tables(bits) < 0) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    Touched t = {NULL, 0, 0};
+    PyObject *idx = NULL, *first = NULL, *count = NULL, *out = NULL;
+    int failed = token_view(kind, data, len, mask, &t) < 0
+                 || char_view(kind, data, len, mask, (uint32_t)1 << bits, &t) < 0
+                 || sort_slots(&t, bits) < 0;
+    if (!failed) {
+        Py_ssize_t d = (Py_ssize_t)t.len;
+        idx = PyByteArray_FromStringAndSize(NULL, d * 8);
+        first = PyByteArray_FromStringAndSize(NULL, d * 8);
+        count = PyByteArray_FromStringAndSize(NULL, d * 8);
+        if (idx && first && count) {
+            int64_t *pi = (int64_t *)PyByteArray_AS_STRING(idx);
+            int64_t *pf = (int64_t *)PyByteArray_AS_STRING(first);
+            double *pc = (double *)PyByteArray_AS_STRING(count);
+            for (Py_ssize_t j = 0; j < d; j++) {
+                uint32_t slot = t.data[j];
+                pi[j] = slot;
+                pf[j] = firsts[slot];
+                pc[j] = (double)counts[slot];
+            }
+            out = PyTuple_Pack(3, idx, first, count);
+        }
+    } else if (!PyErr_Occurred()) {
+        PyErr_NoMemory();
+    }
+    for (size_t j = 0; j < t.len; j++) counts[t.data[j]] = 0; /* the tables are clean for the next call */
+    PyMem_Free(t.data);
+    Py_XDECREF(idx);
+    Py_XDECREF(first);
+    Py_XDECREF(count);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"ngram_counts", ngram_counts, METH_VARARGS,
+     "ngram_counts(low, bits) -> (indices, first offsets, counts) as bytearrays of int64, int64, float64.\n\n"
+     "The distinct lexical feature indices of an already lower-cased text, ascending."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "padcheck._speedups",
+    "Compiled inner loop of padcheck's lexical signal; padcheck.lexical falls back to numpy without it.",
+    -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void) {
+    crc_init();
+    return PyModule_Create(&module);
+}

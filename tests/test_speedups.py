@@ -1,0 +1,76 @@
+"""The compiled lexical inner loop agrees exactly with the numpy reference it replaces."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from padcheck import lexical
+from padcheck.lexical import DEFAULT_BITS, _lowered, _ngram_positions_numpy
+
+if lexical._speedups is None:
+    if os.environ.get("PADCHECK_REQUIRE_SPEEDUPS"):
+        pytest.fail("padcheck._speedups was not built (PADCHECK_REQUIRE_SPEEDUPS is set)", pytrace=False)
+    pytest.skip("padcheck._speedups is not built (no C compiler at install); the numpy path is used",
+                allow_module_level=True)
+
+compiled = lexical._speedups.ngram_counts
+
+# Letters, digits and marks of several scripts, every kind of space, apostrophes, punctuation,
+# symbols, astral characters, a lone surrogate and characters whose lower case is longer.
+ALPHABET = "aZ09_İΣσßéé\u0301漢字٣’'\"  \u00a0\u3000\u2028\n\r\t\x1c.,;—…😀\ud800\U0001d400ǅ-"
+
+
+def assert_same(low: str, bits: int = DEFAULT_BITS) -> None:
+    idx, first, counts = compiled(low, bits)
+    got = (np.frombuffer(idx, dtype=np.int64), np.frombuffer(first, dtype=np.int64), np.frombuffer(counts))
+    want = _ngram_positions_numpy(low, bits)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "a", "ab", "abc", "Rain, rain.", "don't  stop’em now", "x_y__z", "1,000.50 in the U.S.",
+    "\u3000\u00a0 \t\n", "İstanbul ΣΑΣ", "e\u0301 😀😀😀", "a'", "'a", "a''b", "a'b'c", "\ud800 lone \udfff",
+])
+def test_hand_written_edge_cases(text: str) -> None:
+    assert_same(_lowered(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=80), st.sampled_from([2, 5, DEFAULT_BITS, 22]))
+def test_any_text_and_table_size(text: str, bits: int) -> None:
+    assert_same(_lowered(text), bits)  # small tables force collisions between features
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_any_unicode_text(text: str) -> None:
+    assert_same(_lowered(text))
+
+
+def test_a_long_document_matches_the_dense_numpy_path() -> None:
+    text = _lowered("The bridge, closed since May, reopens on Monday — at last. It’s 1,000 m long.\n\n" * 2500)
+    assert len(text) * 4 > lexical._DENSE_FROM  # the numpy reference counts this one densely
+    assert_same(text)
+
+
+def test_tables_are_clean_between_calls() -> None:
+    first = compiled("alpha beta gamma", DEFAULT_BITS)
+    compiled("alpha " * 1000, DEFAULT_BITS)
+    compiled("x" * 50, 3)
+    assert compiled("alpha beta gamma", DEFAULT_BITS) == first
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="bits"):
+        compiled("text", 0)
+    with pytest.raises(ValueError, match="bits"):
+        compiled("text", 40)
+    with pytest.raises(TypeError):
+        compiled(b"bytes", DEFAULT_BITS)
