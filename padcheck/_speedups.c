@@ -15,13 +15,14 @@
  * Character view: the code points with every whitespace run collapsed to one space, then every
  * 3- to 6-gram hashed with a polynomial rolling hash mod 2**64 and the MurmurHash3 finaliser.
  *
- * The counting tables live as long as the module and are reset after each call through the
- * list of touched slots, so a call costs time in proportion to its text, not to the table size.
+ * The slot table lives as long as the module (4 bytes a slot) and is reset after each call through
+ * the list of touched slots, so a call costs time in proportion to its text, not to the table size.
  * The GIL is held throughout: no Python code runs while the tables are in use.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 #define MAX_BITS 26
@@ -32,35 +33,43 @@
 static uint32_t crc_table[256];
 static uint32_t crc_prefix; /* running CRC state after b"w " */
 
-static int64_t *counts = NULL; /* per slot: occurrences (0 = untouched) */
-static int64_t *firsts = NULL; /* per slot: first offset */
+/* Per slot: 1 + the slot's position in the Touched arrays, or 0 while untouched. */
+static uint32_t *slot_index = NULL;
 static size_t n_slots = 0;
 
+/* The slots one call touched, in order of first occurrence, with their first offset and count. */
 typedef struct {
-    uint32_t *data;
+    uint32_t *slot;
+    int64_t *first;
+    int64_t *count;
     size_t len, cap;
 } Touched;
 
-static int touched_push(Touched *t, uint32_t v) {
-    if (t->len == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 4096;
-        uint32_t *grown = PyMem_Realloc(t->data, cap * sizeof(uint32_t));
-        if (!grown) return -1;
-        t->data = grown;
-        t->cap = cap;
-    }
-    t->data[t->len++] = v;
+static int touched_grow(Touched *t) {
+    size_t cap = t->cap ? 2 * t->cap : 4096;
+    uint32_t *slot = PyMem_Realloc(t->slot, cap * sizeof(uint32_t));
+    if (slot) t->slot = slot;
+    int64_t *first = PyMem_Realloc(t->first, cap * sizeof(int64_t));
+    if (first) t->first = first;
+    int64_t *count = PyMem_Realloc(t->count, cap * sizeof(int64_t));
+    if (count) t->count = count;
+    if (!slot || !first || !count) return -1;
+    t->cap = cap;
     return 0;
 }
 
 static inline int record(Touched *t, uint32_t slot, int64_t pos) {
-    if (counts[slot] == 0) {
-        firsts[slot] = pos;
-        if (touched_push(t, slot) < 0) return -1;
-    } else if (pos < firsts[slot]) {
-        firsts[slot] = pos;
+    uint32_t k = slot_index[slot];
+    if (k == 0) {
+        if (t->len == t->cap && touched_grow(t) < 0) return -1;
+        t->slot[t->len] = slot;
+        t->first[t->len] = pos;
+        t->count[t->len] = 1;
+        slot_index[slot] = (uint32_t)++t->len;
+        return 0;
     }
-    counts[slot]++;
+    if (pos < t->first[k - 1]) t->first[k - 1] = pos;
+    t->count[k - 1]++;
     return 0;
 }
 
@@ -111,46 +120,46 @@ static inline int is_space(Py_UCS4 ch) {
 static int ensure_tables(int bits) {
     size_t need = (size_t)2 << bits;
     if (need <= n_slots) return 0;
-    int64_t *c = PyMem_Calloc(need, sizeof(int64_t));
-    int64_t *f = PyMem_Malloc(need * sizeof(int64_t));
-    if (!c || !f) {
-        PyMem_Free(c);
-        PyMem_Free(f);
+    uint32_t *index = PyMem_Calloc(need, sizeof(uint32_t));
+    if (!index) {
         PyErr_NoMemory();
         return -1;
     }
-    PyMem_Free(counts);
-    PyMem_Free(firsts);
-    counts = c;
-    firsts = f;
+    PyMem_Free(slot_index);
+    slot_index = index;
     n_slots = need;
     return 0;
 }
 
-/* Sort the touched slots ascending: least-significant-digit radix sort, 11 bits a pass. */
-static int sort_slots(Touched *t, int bits) {
+/* Positions 0..len-1 of the touched arrays in ascending order of slot: least-significant-digit
+ * radix sort of (slot << 32 | position), 11 bits of the slot a pass. NULL when out of memory. */
+static uint64_t *sorted_order(const Touched *t, int bits) {
     size_t n = t->len;
-    if (n < 2) return 0;
-    uint32_t *tmp = PyMem_Malloc(n * sizeof(uint32_t));
-    if (!tmp) return -1;
-    uint32_t *src = t->data, *dst = tmp;
-    for (int shift = 0; shift < bits + 1; shift += 11) {
+    uint64_t *keys = PyMem_Malloc((n ? n : 1) * sizeof(uint64_t));
+    uint64_t *tmp = PyMem_Malloc((n ? n : 1) * sizeof(uint64_t));
+    if (!keys || !tmp) {
+        PyMem_Free(keys);
+        PyMem_Free(tmp);
+        return NULL;
+    }
+    for (size_t j = 0; j < n; j++) keys[j] = ((uint64_t)t->slot[j] << 32) | j;
+    uint64_t *src = keys, *dst = tmp;
+    for (int shift = 32; shift < 32 + bits + 1; shift += 11) {
         size_t hist[2048] = {0};
         for (size_t i = 0; i < n; i++) hist[(src[i] >> shift) & 2047]++;
         size_t sum = 0;
-        for (int b = 0; b < 2048; b++) {
-            size_t h = hist[b];
-            hist[b] = sum;
+        for (int d = 0; d < 2048; d++) {
+            size_t h = hist[d];
+            hist[d] = sum;
             sum += h;
         }
         for (size_t i = 0; i < n; i++) dst[hist[(src[i] >> shift) & 2047]++] = src[i];
-        uint32_t *swap = src;
+        uint64_t *swap = src;
         src = dst;
         dst = swap;
     }
-    if (src != t->data) memcpy(t->data, src, n * sizeof(uint32_t));
-    PyMem_Free(tmp);
-    return 0;
+    PyMem_Free(dst);
+    return src;
 }
 
 static int token_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, Touched *t) {
@@ -239,49 +248,125 @@ static int char_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, 
     return rc;
 }
 
-static PyObject *ngram_counts(PyObject *self, PyObject *args) {
-    PyObject *text;
-    int bits;
-    if (!PyArg_ParseTuple(args, "Ui:ngram_counts", &text, &bits)) return NULL;
+/* Count the features of `text`; on success t holds every touched slot with its first offset and
+ * count. The caller must call release() whatever happens. */
+static int count_features(PyObject *text, int bits, Touched *t) {
     if (bits < 1 || bits > MAX_BITS) {
         PyErr_Format(PyExc_ValueError, "bits must be between 1 and %d, got %d", MAX_BITS, bits);
-        return NULL;
+        return -1;
     }
-    if (ensure_tables(bits) < 0) return NULL;
+    if (ensure_tables(bits) < 0) return -1;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     uint64_t mask = ((uint64_t)1 << bits) - 1;
-    Touched t = {NULL, 0, 0};
-    PyObject *idx = NULL, *first = NULL, *count = NULL, *out = NULL;
-    int failed = token_view(kind, data, len, mask, &t) < 0
-                 || char_view(kind, data, len, mask, (uint32_t)1 << bits, &t) < 0
-                 || sort_slots(&t, bits) < 0;
-    if (!failed) {
-        Py_ssize_t d = (Py_ssize_t)t.len;
-        idx = PyByteArray_FromStringAndSize(NULL, d * 8);
-        first = PyByteArray_FromStringAndSize(NULL, d * 8);
-        count = PyByteArray_FromStringAndSize(NULL, d * 8);
-        if (idx && first && count) {
-            int64_t *pi = (int64_t *)PyByteArray_AS_STRING(idx);
-            int64_t *pf = (int64_t *)PyByteArray_AS_STRING(first);
-            double *pc = (double *)PyByteArray_AS_STRING(count);
-            for (Py_ssize_t j = 0; j < d; j++) {
-                uint32_t slot = t.data[j];
-                pi[j] = slot;
-                pf[j] = firsts[slot];
-                pc[j] = (double)counts[slot];
-            }
-            out = PyTuple_Pack(3, idx, first, count);
-        }
-    } else if (!PyErr_Occurred()) {
-        PyErr_NoMemory();
+    if (token_view(kind, data, len, mask, t) < 0 || char_view(kind, data, len, mask, (uint32_t)1 << bits, t) < 0) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        return -1;
     }
-    for (size_t j = 0; j < t.len; j++) counts[t.data[j]] = 0; /* the tables are clean for the next call */
-    PyMem_Free(t.data);
+    return 0;
+}
+
+/* Reset the touched slots, so the table is clean for the next call, and free the arrays. */
+static void release(Touched *t) {
+    for (size_t j = 0; j < t->len; j++) slot_index[t->slot[j]] = 0;
+    PyMem_Free(t->slot);
+    PyMem_Free(t->first);
+    PyMem_Free(t->count);
+}
+
+static PyObject *ngram_counts(PyObject *self, PyObject *args) {
+    PyObject *text;
+    int bits;
+    if (!PyArg_ParseTuple(args, "Ui:ngram_counts", &text, &bits)) return NULL;
+    Touched t = {NULL, NULL, NULL, 0, 0};
+    PyObject *idx = NULL, *first = NULL, *count = NULL, *out = NULL;
+    uint64_t *order = NULL;
+    if (count_features(text, bits, &t) < 0) goto done;
+    if (!(order = sorted_order(&t, bits))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t d = (Py_ssize_t)t.len;
+    idx = PyByteArray_FromStringAndSize(NULL, d * 8);
+    first = PyByteArray_FromStringAndSize(NULL, d * 8);
+    count = PyByteArray_FromStringAndSize(NULL, d * 8);
+    if (!idx || !first || !count) goto done;
+    int64_t *pi = (int64_t *)PyByteArray_AS_STRING(idx);
+    int64_t *pf = (int64_t *)PyByteArray_AS_STRING(first);
+    double *pc = (double *)PyByteArray_AS_STRING(count);
+    for (Py_ssize_t i = 0; i < d; i++) {
+        size_t j = (size_t)(order[i] & 0xFFFFFFFFU);
+        pi[i] = t.slot[j];
+        pf[i] = t.first[j];
+        pc[i] = (double)t.count[j];
+    }
+    out = PyTuple_Pack(3, idx, first, count);
+done:
+    PyMem_Free(order);
+    release(&t);
     Py_XDECREF(idx);
     Py_XDECREF(first);
     Py_XDECREF(count);
+    return out;
+}
+
+/* The lexical logit's terms summed per sentence. `pairs` holds, per slot, the inverse document
+ * frequency and the weight times it; the terms are sublinear TF-IDF values with each view
+ * L2-normalised to 1/sqrt(2), times the weights, each credited to the sentence where its
+ * feature first occurs (the last of `starts` at or before it, else the first sentence). */
+static PyObject *sentence_terms(PyObject *self, PyObject *args) {
+    PyObject *text;
+    int bits;
+    Py_buffer pairs, starts;
+    if (!PyArg_ParseTuple(args, "Uiy*y*:sentence_terms", &text, &bits, &pairs, &starts)) return NULL;
+    PyObject *out = NULL;
+    double *values = NULL;
+    Touched t = {NULL, NULL, NULL, 0, 0};
+    size_t slots = (bits >= 1 && bits <= MAX_BITS) ? (size_t)2 << bits : 0;
+    Py_ssize_t n_sent = starts.len / (Py_ssize_t)sizeof(int64_t);
+    if (slots && ((size_t)pairs.len != 2 * slots * sizeof(double) || starts.len % sizeof(int64_t) != 0 || n_sent == 0)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "pairs must hold 2 * 2**(bits + 1) float64 values and starts at least one int64 offset");
+        goto done;
+    }
+    if (count_features(text, bits, &t) < 0) goto done;
+    out = PyByteArray_FromStringAndSize(NULL, n_sent * (Py_ssize_t)sizeof(double));
+    if (!out) goto done;
+    double *sums = (double *)PyByteArray_AS_STRING(out);
+    memset(sums, 0, n_sent * sizeof(double));
+    if (t.len == 0) goto done;
+    if (!(values = PyMem_Malloc(t.len * sizeof(double)))) {
+        PyErr_NoMemory();
+        Py_CLEAR(out);
+        goto done;
+    }
+    const double *pair = (const double *)pairs.buf;
+    const int64_t *st = (const int64_t *)starts.buf;
+    uint32_t split = (uint32_t)1 << bits;
+    double norm[2] = {0.0, 0.0};
+    for (size_t j = 0; j < t.len; j++) {
+        double v = 1.0 + log((double)t.count[j]);
+        values[j] = v;
+        double scaled = v * pair[2 * (size_t)t.slot[j]];
+        norm[t.slot[j] >= split] += scaled * scaled;
+    }
+    for (int k = 0; k < 2; k++) norm[k] = norm[k] > 0 ? sqrt(norm[k]) * sqrt(2.0) : 1.0;
+    for (size_t j = 0; j < t.len; j++) {
+        int64_t pos = t.first[j];
+        Py_ssize_t lo = 0, hi = n_sent;
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (st[mid] <= pos) lo = mid + 1; else hi = mid;
+        }
+        uint32_t slot = t.slot[j];
+        sums[lo > 0 ? lo - 1 : 0] += pair[2 * (size_t)slot + 1] * values[j] / norm[slot >= split];
+    }
+done:
+    PyMem_Free(values);
+    release(&t);
+    PyBuffer_Release(&pairs);
+    PyBuffer_Release(&starts);
     return out;
 }
 
@@ -289,6 +374,10 @@ static PyMethodDef methods[] = {
     {"ngram_counts", ngram_counts, METH_VARARGS,
      "ngram_counts(low, bits) -> (indices, first offsets, counts) as bytearrays of int64, int64, float64.\n\n"
      "The distinct lexical feature indices of an already lower-cased text, ascending."},
+    {"sentence_terms", sentence_terms, METH_VARARGS,
+     "sentence_terms(low, bits, pairs, starts) -> bytearray of float64, one sum per sentence.\n\n"
+     "The lexical logit's terms (sublinear TF-IDF, each view L2-normalised to 1/sqrt(2), times the\n"
+     "weights) summed per sentence, a feature credited to the sentence where it first occurs."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -228,18 +228,41 @@ class LexicalScorer:
         idx, pos, tf = ngram_positions(text, self.bits)
         return pos, self.weights[idx] * _tfidf_values(idx, tf, self.idf, self.bits)
 
+    @cached_property
+    def _pairs(self) -> np.ndarray | None:
+        """Per feature, its inverse document frequency and its weight times it, side by side (so
+        the compiled loop reads one cache line per feature); ``None`` without the compiled loop."""
+        if _speedups is None or self.bits > _COMPILED_MAX_BITS:
+            return None
+        idf = np.ones(len(self.weights)) if self.idf is None else np.asarray(self.idf, dtype=np.float64)
+        return np.ascontiguousarray(np.column_stack([idf, np.asarray(self.weights, dtype=np.float64) * idf]))
+
+    def _compiled_sums(self, text: str, starts: np.ndarray) -> np.ndarray | None:
+        """Terms summed per sentence starting at ``starts`` by the compiled loop; ``None`` without it."""
+        pairs = self._pairs
+        if pairs is None or _speedups is None:
+            return None
+        return np.frombuffer(_speedups.sentence_terms(_lowered(text), self.bits, pairs, starts))
+
     def logit(self, text: str) -> float:
         """The lexical logit of a text."""
-        _, terms = self._terms(text)
-        return float(terms.sum() + self.bias)
+        total = self._compiled_sums(text, np.zeros(1, dtype=np.int64))
+        if total is None:
+            total = self._terms(text)[1]
+        return float(total.sum() + self.bias)
 
     def sentence_logits(self, doc: Document) -> np.ndarray:
         """Each sentence's share of the lexical logit (without the bias); sums to ``logit - bias``."""
         out = np.zeros(len(doc.sentences))
-        pos, terms = self._terms(doc.text)
-        if not len(terms) or not len(out):
+        if not len(out):
             return out
         starts = np.fromiter((s.start for s in doc.sentences), dtype=np.int64, count=len(out))
+        compiled = self._compiled_sums(doc.text, starts)
+        if compiled is not None:
+            return compiled
+        pos, terms = self._terms(doc.text)
+        if not len(terms):
+            return out
         owner = np.clip(np.searchsorted(starts, pos, side="right") - 1, 0, len(out) - 1)
         return np.bincount(owner, weights=terms, minlength=len(out))
 

@@ -74,3 +74,40 @@ def test_bad_arguments_are_refused() -> None:
         compiled("text", 40)
     with pytest.raises(TypeError):
         compiled(b"bytes", DEFAULT_BITS)
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    from padcheck.model import default_model
+
+    return default_model().lexical
+
+
+def numpy_sentence_logits(scorer, doc) -> np.ndarray:
+    compiled_module = lexical._speedups
+    lexical._speedups = None
+    try:
+        return scorer.sentence_logits(doc)
+    finally:
+        lexical._speedups = compiled_module
+
+
+@settings(max_examples=150, deadline=None)
+@given(pieces=st.lists(st.text(alphabet=st.sampled_from(ALPHABET), max_size=40), max_size=6))
+def test_sentence_sums_match_the_numpy_path(scorer, pieces) -> None:
+    import padcheck
+
+    doc = padcheck.parse(". ".join(pieces) + ("\n\nAnd the council voted for it." if pieces else ""))
+    got = scorer.sentence_logits(doc)
+    want = numpy_sentence_logits(scorer, doc)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    if len(doc.sentences):
+        assert scorer.logit(doc.text) == pytest.approx(scorer.bias + want.sum(), rel=1e-9, abs=1e-12)
+
+
+def test_sentence_terms_refuses_tables_of_the_wrong_size(scorer) -> None:
+    starts = np.zeros(1, dtype=np.int64)
+    with pytest.raises(ValueError, match="pairs"):
+        lexical._speedups.sentence_terms("text", scorer.bits, scorer._pairs[:-1], starts)
+    with pytest.raises(ValueError, match="starts"):
+        lexical._speedups.sentence_terms("text", scorer.bits, scorer._pairs, np.zeros(0, dtype=np.int64))
