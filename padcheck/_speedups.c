@@ -1,5 +1,6 @@
 /*
- * Compiled inner loop of padcheck's lexical signal (see padcheck/lexical.py).
+ * Compiled inner loops of padcheck: the lexical signal (padcheck/lexical.py) and the repetition
+ * extractor's word table and n-gram statistics (padcheck/features/repetition.py).
  *
  * ngram_counts(low, bits) computes exactly what the pure-Python path of
  * padcheck.lexical.ngram_positions computes from an already lower-cased text: the distinct hashed
@@ -370,6 +371,193 @@ done:
     return out;
 }
 
+/* ---- the repetition extractor's word table and Gopher n-gram statistics ------------------ */
+
+static inline int is_decimal(Py_UCS4 ch) {
+    if (ch < 0x80) return ch >= '0' && ch <= '9';
+    return Py_UNICODE_ISDECIMAL(ch);
+}
+
+/* Spans of the words of a text, as padcheck.features.repetition._WORD finds them:
+ * [^\W_]+(?:['’.\-][^\W_]+|(?<=\d),\d+)* */
+static PyObject *word_spans(PyObject *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:word_spans", &text)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    size_t cap = 256, len = 0;
+    int64_t *spans = PyMem_Malloc(2 * cap * sizeof(int64_t));
+    if (!spans) return PyErr_NoMemory();
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_alnum(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && is_alnum(PyUnicode_READ(kind, data, j))) j++;
+        while (j + 1 < n) {
+            Py_UCS4 sep = PyUnicode_READ(kind, data, j), next = PyUnicode_READ(kind, data, j + 1);
+            if ((sep == '\'' || sep == 0x2019 || sep == '.' || sep == '-') && is_alnum(next)) {
+                j += 2;
+                while (j < n && is_alnum(PyUnicode_READ(kind, data, j))) j++;
+            } else if (sep == ',' && is_decimal(next) && is_decimal(PyUnicode_READ(kind, data, j - 1))) {
+                j += 2;
+                while (j < n && is_decimal(PyUnicode_READ(kind, data, j))) j++;
+            } else {
+                break;
+            }
+        }
+        if (len == cap) {
+            int64_t *grown = PyMem_Realloc(spans, 4 * cap * sizeof(int64_t));
+            if (!grown) {
+                PyMem_Free(spans);
+                return PyErr_NoMemory();
+            }
+            spans = grown;
+            cap *= 2;
+        }
+        spans[2 * len] = i;
+        spans[2 * len + 1] = j;
+        len++;
+        i = j;
+    }
+    PyObject *out = PyByteArray_FromStringAndSize((const char *)spans, (Py_ssize_t)(2 * len * sizeof(int64_t)));
+    PyMem_Free(spans);
+    return out;
+}
+
+/* Open-addressing table of n-gram keys: count and first position of each. */
+typedef struct {
+    uint64_t *key;
+    int64_t *count; /* 0 = empty */
+    int64_t *first;
+    size_t mask;
+} KeyTable;
+
+static int keytable_init(KeyTable *k, size_t items) {
+    size_t cap = 16;
+    while (cap < 2 * items) cap <<= 1;
+    k->key = PyMem_Malloc(cap * sizeof(uint64_t));
+    k->count = PyMem_Malloc(cap * sizeof(int64_t));
+    k->first = PyMem_Malloc(cap * sizeof(int64_t));
+    k->mask = cap - 1;
+    return (k->key && k->count && k->first) ? 0 : -1;
+}
+
+static void keytable_free(KeyTable *k) {
+    PyMem_Free(k->key);
+    PyMem_Free(k->count);
+    PyMem_Free(k->first);
+}
+
+/* Slot of `key`, inserting it (count 0) if absent. */
+static inline size_t keytable_slot(KeyTable *k, uint64_t key) {
+    size_t h = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 17) & k->mask;
+    while (k->count[h] && k->key[h] != key) h = (h + 1) & k->mask;
+    k->key[h] = key;
+    return h;
+}
+
+/* For each n of `top_ns`, the positions of the most frequent word n-gram of `ids` (ties: the one
+ * that appears first), or none when no n-gram repeats; for each n of `dup_ns`, a mask of the words
+ * inside an n-gram that occurred earlier. An n-gram is identified by the Horner sum of its word
+ * ids with multiplier 1000003 mod 2**64, as padcheck.features.repetition._ngram_keys computes. */
+static PyObject *ngram_repeats(PyObject *self, PyObject *args) {
+    Py_buffer ids_buf;
+    PyObject *top_ns, *dup_ns;
+    if (!PyArg_ParseTuple(args, "y*O!O!:ngram_repeats", &ids_buf, &PyTuple_Type, &top_ns, &PyTuple_Type, &dup_ns))
+        return NULL;
+    PyObject *tops = NULL, *dups = NULL, *out = NULL;
+    uint64_t *keys = NULL;
+    int64_t *cover = NULL;
+    KeyTable table = {NULL, NULL, NULL, 0};
+    Py_ssize_t n_ids = ids_buf.len / (Py_ssize_t)sizeof(uint64_t);
+    const uint64_t *ids = (const uint64_t *)ids_buf.buf;
+    Py_ssize_t n_top = PyTuple_GET_SIZE(top_ns), n_dup = PyTuple_GET_SIZE(dup_ns);
+    if (ids_buf.len % (Py_ssize_t)sizeof(uint64_t)) {
+        PyErr_SetString(PyExc_ValueError, "ids must be uint64 values");
+        goto done;
+    }
+    tops = PyTuple_New(n_top);
+    dups = PyTuple_New(n_dup);
+    keys = PyMem_Malloc((n_ids ? n_ids : 1) * sizeof(uint64_t));
+    cover = PyMem_Malloc((n_ids + 1) * sizeof(int64_t));
+    if (!tops || !dups || !keys || !cover || keytable_init(&table, (size_t)n_ids) < 0) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t q = 0; q < n_top + n_dup; q++) {
+        int is_top = q < n_top;
+        long n = PyLong_AsLong(PyTuple_GET_ITEM(is_top ? top_ns : dup_ns, is_top ? q : q - n_top));
+        if (n < 1) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "n-gram lengths must be positive");
+            goto done;
+        }
+        Py_ssize_t m = n_ids - n + 1; /* number of n-grams */
+        if (m < 0) m = 0;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            uint64_t key = 0;
+            for (long k = 0; k < n; k++) key = key * POLY + ids[i + k];
+            keys[i] = key;
+        }
+        memset(table.count, 0, (table.mask + 1) * sizeof(int64_t));
+        PyObject *item;
+        if (is_top) {
+            int64_t best_count = 0, best_first = 0;
+            uint64_t best_key = 0;
+            for (Py_ssize_t i = 0; i < m; i++) {
+                size_t h = keytable_slot(&table, keys[i]);
+                if (table.count[h]++ == 0) table.first[h] = i;
+                int64_t c = table.count[h];
+                if (c > best_count || (c == best_count && table.first[h] < best_first)) {
+                    best_count = c;
+                    best_first = table.first[h];
+                    best_key = keys[i];
+                }
+            }
+            if (best_count < 2) best_count = 0;
+            item = PyByteArray_FromStringAndSize(NULL, best_count * (Py_ssize_t)sizeof(int64_t));
+            if (item && best_count) {
+                int64_t *pos = (int64_t *)PyByteArray_AS_STRING(item);
+                Py_ssize_t found = 0;
+                for (Py_ssize_t i = best_first; i < m && found < best_count; i++)
+                    if (keys[i] == best_key) pos[found++] = i;
+            }
+        } else {
+            memset(cover, 0, (n_ids + 1) * sizeof(int64_t));
+            for (Py_ssize_t i = 0; i < m; i++) {
+                size_t h = keytable_slot(&table, keys[i]);
+                if (table.count[h]++) { /* an earlier occurrence exists: words i .. i+n-1 repeat */
+                    cover[i]++;
+                    cover[i + n]--;
+                }
+            }
+            item = PyByteArray_FromStringAndSize(NULL, n_ids);
+            if (item) {
+                char *mask = PyByteArray_AS_STRING(item);
+                int64_t depth = 0;
+                for (Py_ssize_t i = 0; i < n_ids; i++) {
+                    depth += cover[i];
+                    mask[i] = depth > 0;
+                }
+            }
+        }
+        if (!item) goto done;
+        PyTuple_SET_ITEM(is_top ? tops : dups, is_top ? q : q - n_top, item);
+    }
+    out = PyTuple_Pack(2, tops, dups);
+done:
+    keytable_free(&table);
+    PyMem_Free(keys);
+    PyMem_Free(cover);
+    Py_XDECREF(tops);
+    Py_XDECREF(dups);
+    PyBuffer_Release(&ids_buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"ngram_counts", ngram_counts, METH_VARARGS,
      "ngram_counts(low, bits) -> (indices, first offsets, counts) as bytearrays of int64, int64, float64.\n\n"
@@ -378,12 +566,16 @@ static PyMethodDef methods[] = {
      "sentence_terms(low, bits, pairs, starts) -> bytearray of float64, one sum per sentence.\n\n"
      "The lexical logit's terms (sublinear TF-IDF, each view L2-normalised to 1/sqrt(2), times the\n"
      "weights) summed per sentence, a feature credited to the sentence where it first occurs."},
+    {"word_spans", word_spans, METH_VARARGS,
+     "word_spans(text) -> bytearray of int64 (start, end) pairs: the repetition extractor's words."},
+    {"ngram_repeats", ngram_repeats, METH_VARARGS,
+     "ngram_repeats(ids, top_ns, dup_ns) -> (positions of the top n-gram per n, repeated-word masks per n)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "padcheck._speedups",
-    "Compiled inner loop of padcheck's lexical signal; padcheck.lexical falls back to numpy without it.",
+    "Compiled inner loops of padcheck; without this module padcheck computes the same in numpy.",
     -1, methods,
 };
 

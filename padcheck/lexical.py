@@ -32,13 +32,9 @@ from functools import cached_property, lru_cache
 import numpy as np
 from scipy import sparse
 
+from padcheck._compiled import speedups as _speedups
 from padcheck._text import lower_in_place
 from padcheck.document import Document
-
-try:  # the compiled inner loop (padcheck/_speedups.c), built at install when a C compiler is present
-    from padcheck import _speedups
-except ImportError:  # pragma: no cover - exercised only on installs without a compiler
-    _speedups = None
 
 __all__ = ["LexicalScorer", "ngram_positions", "hashed_matrix", "document_frequencies", "DEFAULT_BITS",
            "LEXICAL_SCHEME"]

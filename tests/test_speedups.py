@@ -111,3 +111,68 @@ def test_sentence_terms_refuses_tables_of_the_wrong_size(scorer) -> None:
         lexical._speedups.sentence_terms("text", scorer.bits, scorer._pairs[:-1], starts)
     with pytest.raises(ValueError, match="starts"):
         lexical._speedups.sentence_terms("text", scorer.bits, scorer._pairs, np.zeros(0, dtype=np.int64))
+
+
+# -- the repetition extractor's word table and n-gram statistics ---------------------------------
+
+WORDY = "ab1٣,.-'’_ \n漢é\u0301²"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(WORDY), max_size=80))
+def test_word_spans_match_the_regular_expression(text: str) -> None:
+    from padcheck.features import repetition
+
+    got = np.frombuffer(lexical._speedups.word_spans(text), dtype=np.int64).reshape(-1, 2).tolist()
+    assert got == [list(m.span()) for m in repetition._WORD.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["", "1,000,000 and 2,5", "U.S.-backed don't it’s", "a,1 1,a 1,,2 ,1", "x" * 5000])
+def test_word_spans_edge_cases(text: str) -> None:
+    test_word_spans_match_the_regular_expression.hypothesis.inner_test(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=60))
+def test_ngram_repeats_match_the_numpy_path(words: list[int]) -> None:
+    from padcheck.features import repetition
+
+    ids = np.asarray(words, dtype=np.uint64)
+    tops, dups = lexical._speedups.ngram_repeats(ids, repetition._TOP_NS, repetition._DUP_NS)
+    table = repetition._ngram_key_table(ids, [n for n in (*repetition._TOP_NS, *repetition._DUP_NS) if n <= len(ids)])
+    for n, got in zip(repetition._TOP_NS, tops, strict=True):
+        want = repetition._top_positions(table[n]) if n in table else np.empty(0, dtype=np.int64)
+        assert np.frombuffer(got, dtype=np.int64).tolist() == want.tolist()
+    for n, got in zip(repetition._DUP_NS, dups, strict=True):
+        want = repetition._dup_mask_from_keys(table[n], len(ids), n) if n in table else np.zeros(len(ids), bool)
+        assert np.frombuffer(got, dtype=bool).tolist() == want.tolist()
+
+
+def test_ngram_repeats_refuses_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        lexical._speedups.ngram_repeats(np.zeros(3, dtype=np.uint64), (0,), ())
+    with pytest.raises(ValueError, match="uint64"):
+        lexical._speedups.ngram_repeats(b"abc", (2,), ())
+    with pytest.raises(TypeError):
+        lexical._speedups.ngram_repeats(np.zeros(3, dtype=np.uint64), [2], ())
+
+
+def test_a_whole_document_scores_the_same_without_the_extension(example_article: str) -> None:
+    import padcheck
+    from padcheck.features import repetition
+
+    compiled_result = padcheck.score(example_article).to_dict()
+    saved = lexical._speedups, repetition._speedups
+    lexical._speedups = repetition._speedups = None
+    try:
+        pure_result = padcheck.score(example_article).to_dict()
+    finally:
+        lexical._speedups, repetition._speedups = saved
+    assert pure_result["features"] == pytest.approx(compiled_result["features"], rel=1e-9, abs=1e-12)
+    assert pure_result["probability"] == pytest.approx(compiled_result["probability"], rel=1e-9)
+    assert [s["score"] for s in pure_result["sentences"]] == pytest.approx(
+        [s["score"] for s in compiled_result["sentences"]], rel=1e-9, abs=1e-12)
+    def located(result):  # each reason without its log-odds: code, span and message must agree exactly
+        return [[{k: v for k, v in r.items() if k != "log_odds"} for r in s["reasons"]] for s in result["sentences"]]
+
+    assert located(pure_result) == located(compiled_result)

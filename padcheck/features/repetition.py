@@ -60,6 +60,7 @@ from itertools import chain, count
 
 import numpy as np
 
+from padcheck._compiled import speedups as _speedups
 from padcheck._text import lower_in_place
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import load_lexicon
@@ -183,6 +184,16 @@ def _lower_words(text: str, starts: list[int], ends: list[int]) -> list[str]:
     return [text[a:b].lower().replace("’", "'") for a, b in zip(starts, ends, strict=True)]
 
 
+def _text_word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """int64 starts and ends of every word of ``text`` (what ``_WORD.finditer(text)`` finds)."""
+    if _speedups is not None:
+        spans = np.frombuffer(_speedups.word_spans(text), dtype=np.int64).reshape(-1, 2)
+        return spans[:, 0].copy(), spans[:, 1].copy()
+    matches = list(_WORD.finditer(text))
+    return (np.fromiter(map(re.Match.start, matches), dtype=np.int64, count=len(matches)),
+            np.fromiter(map(re.Match.end, matches), dtype=np.int64, count=len(matches)))
+
+
 class SharedAnalysis:
     """Per-document word table and units, shared by the repetition and density extractors.
 
@@ -224,16 +235,12 @@ class SharedAnalysis:
 
     def __init__(self, doc: Document) -> None:
         text = doc.text
-        matches = list(_WORD.finditer(text))
-        starts = list(map(re.Match.start, matches))
-        ends = list(map(re.Match.end, matches))
-        del matches
+        s_arr, e_arr = _text_word_spans(text)
+        starts, ends = s_arr.tolist(), e_arr.tolist()
         words = _lower_words(text, starts, ends)
         self.text = text
         self._n_text_words = len(starts)
         self._starts_list, self._ends_list = starts, ends
-        s_arr = np.asarray(starts, dtype=np.int64)
-        e_arr = np.asarray(ends, dtype=np.int64)
         sentences = doc.sentences
         sent_ranges = self._ranges(
             s_arr, e_arr,
@@ -563,16 +570,40 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return order, starts, sizes
 
 
-def _top_from_keys(keys: np.ndarray, lengths: np.ndarray, n: int) -> tuple[float, np.ndarray]:
+def _top_positions(keys: np.ndarray) -> np.ndarray:
+    """Positions of the most frequent key (ties: the one that appears first); none if no key repeats."""
     order, starts, sizes = _groups(keys)
     best_count = sizes.max()
     if best_count < 2:
-        return 0.0, np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int64)
     best = np.flatnonzero(sizes == best_count)
     best = best[np.argmin(order[starts[best]])]  # ties: the n-gram that appears first
-    positions = order[starts[best]:starts[best] + best_count].astype(np.int64, copy=False)
-    chars = float(lengths[positions[0]:positions[0] + n].sum()) * int(best_count)
-    return chars, positions
+    return order[starts[best]:starts[best] + best_count].astype(np.int64, copy=False)
+
+
+def _top_chars(positions: np.ndarray, lengths: np.ndarray, n: int) -> float:
+    """Characters of the n-gram at ``positions[0]`` times its number of occurrences."""
+    if not len(positions):
+        return 0.0
+    return float(lengths[positions[0]:positions[0] + n].sum()) * len(positions)
+
+
+def _top_from_keys(keys: np.ndarray, lengths: np.ndarray, n: int) -> tuple[float, np.ndarray]:
+    positions = _top_positions(keys)
+    return _top_chars(positions, lengths, n), positions
+
+
+def _repeat_stats(ids: np.ndarray) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Positions of the top n-gram for each n of ``_TOP_NS`` and repeated-word masks for each of ``_DUP_NS``."""
+    if _speedups is not None:
+        tops, dups = _speedups.ngram_repeats(np.ascontiguousarray(ids, dtype=np.uint64), _TOP_NS, _DUP_NS)
+        return ({n: np.frombuffer(t, dtype=np.int64) for n, t in zip(_TOP_NS, tops, strict=True)},
+                {n: np.frombuffer(d, dtype=bool) for n, d in zip(_DUP_NS, dups, strict=True)})
+    table = _ngram_key_table(ids, [n for n in (*_TOP_NS, *_DUP_NS) if n <= len(ids)])
+    empty = np.empty(0, dtype=np.int64)
+    return ({n: _top_positions(table[n]) if n in table else empty for n in _TOP_NS},
+            {n: _dup_mask_from_keys(table[n], len(ids), n) if n in table else np.zeros(len(ids), dtype=bool)
+             for n in _DUP_NS})
 
 
 def _dup_mask_from_keys(keys: np.ndarray, n_ids: int, n: int) -> np.ndarray:
@@ -872,9 +903,10 @@ class RepetitionExtractor:
 
         prefix = np.concatenate(([0], np.cumsum(lengths)))  # O(1) character sums per run
         thresholds = {2: self.top_2gram_threshold, 3: self.top_3gram_threshold, 4: self.top_4gram_threshold}
-        table = _ngram_key_table(ids, [n for n in (*_TOP_NS, *_DUP_NS) if n <= n_words])
+        top_positions, dup_masks = _repeat_stats(ids)
         for n in _TOP_NS:
-            chars, positions = _top_from_keys(table[n], lengths, n) if n in table else (0.0, np.empty(0, np.int64))
+            positions = top_positions[n]
+            chars = _top_chars(positions, lengths, n)
             frac = min(chars / total, 1.0)
             features[f"{NAME}.top_{n}gram_frac"] = float(frac)
             if frac <= thresholds[n]:
@@ -894,7 +926,7 @@ class RepetitionExtractor:
         cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
         cut_list = cuts.tolist()
         for n in _DUP_NS:
-            mask = _dup_mask_from_keys(table[n], n_words, n) if n in table else np.zeros(n_words, dtype=bool)
+            mask = dup_masks[n]
             features[f"{NAME}.dup_{n}gram_frac"] = min(float(lengths[mask & counted].sum()) / total, 1.0)
             runs = _runs(mask)
             if not runs:
