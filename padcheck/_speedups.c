@@ -313,7 +313,8 @@ done:
 }
 
 /* The lexical logit's terms summed per sentence. `pairs` holds, per slot, the inverse document
- * frequency and the weight times it; the terms are sublinear TF-IDF values with each view
+ * frequency and the weight as float32 (how model files store them: 8 bytes a slot, so the
+ * table stays small in cache); the terms are sublinear TF-IDF values with each view
  * L2-normalised to 1/sqrt(2), times the weights, each credited to the sentence where its
  * feature first occurs (the last of `starts` at or before it, else the first sentence). */
 static PyObject *sentence_terms(PyObject *self, PyObject *args) {
@@ -326,9 +327,9 @@ static PyObject *sentence_terms(PyObject *self, PyObject *args) {
     Touched t = {NULL, NULL, NULL, 0, 0};
     size_t slots = (bits >= 1 && bits <= MAX_BITS) ? (size_t)2 << bits : 0;
     Py_ssize_t n_sent = starts.len / (Py_ssize_t)sizeof(int64_t);
-    if (slots && ((size_t)pairs.len != 2 * slots * sizeof(double) || starts.len % sizeof(int64_t) != 0 || n_sent == 0)) {
+    if (slots && ((size_t)pairs.len != 2 * slots * sizeof(float) || starts.len % sizeof(int64_t) != 0 || n_sent == 0)) {
         PyErr_SetString(PyExc_ValueError,
-                        "pairs must hold 2 * 2**(bits + 1) float64 values and starts at least one int64 offset");
+                        "pairs must hold 2 * 2**(bits + 1) float32 values and starts at least one int64 offset");
         goto done;
     }
     if (count_features(text, bits, &t) < 0) goto done;
@@ -342,14 +343,14 @@ static PyObject *sentence_terms(PyObject *self, PyObject *args) {
         Py_CLEAR(out);
         goto done;
     }
-    const double *pair = (const double *)pairs.buf;
+    const float *pair = (const float *)pairs.buf;
     const int64_t *st = (const int64_t *)starts.buf;
     uint32_t split = (uint32_t)1 << bits;
     double norm[2] = {0.0, 0.0};
     for (size_t j = 0; j < t.len; j++) {
         double v = 1.0 + log((double)t.count[j]);
         values[j] = v;
-        double scaled = v * pair[2 * (size_t)t.slot[j]];
+        double scaled = v * (double)pair[2 * (size_t)t.slot[j]];
         norm[t.slot[j] >= split] += scaled * scaled;
     }
     for (int k = 0; k < 2; k++) norm[k] = norm[k] > 0 ? sqrt(norm[k]) * sqrt(2.0) : 1.0;
@@ -361,7 +362,8 @@ static PyObject *sentence_terms(PyObject *self, PyObject *args) {
             if (st[mid] <= pos) lo = mid + 1; else hi = mid;
         }
         uint32_t slot = t.slot[j];
-        sums[lo > 0 ? lo - 1 : 0] += pair[2 * (size_t)slot + 1] * values[j] / norm[slot >= split];
+        double idf = pair[2 * (size_t)slot], weight = pair[2 * (size_t)slot + 1];
+        sums[lo > 0 ? lo - 1 : 0] += weight * (values[j] * idf / norm[slot >= split]);
     }
 done:
     PyMem_Free(values);
@@ -563,7 +565,7 @@ static PyMethodDef methods[] = {
      "ngram_counts(low, bits) -> (indices, first offsets, counts) as bytearrays of int64, int64, float64.\n\n"
      "The distinct lexical feature indices of an already lower-cased text, ascending."},
     {"sentence_terms", sentence_terms, METH_VARARGS,
-     "sentence_terms(low, bits, pairs, starts) -> bytearray of float64, one sum per sentence.\n\n"
+     "sentence_terms(low, bits, pairs, starts) -> bytearray of float64, one sum per sentence (pairs: float32 idf, weight).\n\n"
      "The lexical logit's terms (sublinear TF-IDF, each view L2-normalised to 1/sqrt(2), times the\n"
      "weights) summed per sentence, a feature credited to the sentence where it first occurs."},
     {"word_spans", word_spans, METH_VARARGS,

@@ -226,12 +226,16 @@ class LexicalScorer:
 
     @cached_property
     def _pairs(self) -> np.ndarray | None:
-        """Per feature, its inverse document frequency and its weight times it, side by side (so
-        the compiled loop reads one cache line per feature); ``None`` without the compiled loop."""
+        """Per feature, its inverse document frequency and its weight side by side as float32, the
+        precision of model files (the compiled loop then reads one small table); ``None`` without
+        the compiled loop or when the weights are not float32 values (a model being trained)."""
         if _speedups is None or self.bits > _COMPILED_MAX_BITS:
             return None
-        idf = np.ones(len(self.weights)) if self.idf is None else np.asarray(self.idf, dtype=np.float64)
-        return np.ascontiguousarray(np.column_stack([idf, np.asarray(self.weights, dtype=np.float64) * idf]))
+        idf = np.ones(len(self.weights)) if self.idf is None else self.idf
+        pairs = np.column_stack([idf, self.weights]).astype(np.float32)
+        if not np.array_equal(pairs, np.column_stack([idf, self.weights])):
+            return None
+        return np.ascontiguousarray(pairs)
 
     def _compiled_sums(self, text: str, starts: np.ndarray) -> np.ndarray | None:
         """Terms summed per sentence starting at ``starts`` by the compiled loop; ``None`` without it."""
