@@ -1,6 +1,6 @@
 /*
  * Compiled inner loops of padcheck: the lexical signal (padcheck/lexical.py) and the repetition
- * extractor's word table and n-gram statistics (padcheck/features/repetition.py).
+ * extractor's word table, n-gram statistics and near-duplicate search (padcheck/features/repetition.py).
  *
  * ngram_counts(low, bits) computes exactly what the pure-Python path of
  * padcheck.lexical.ngram_positions computes from an already lower-cased text: the distinct hashed
@@ -560,6 +560,161 @@ done:
     return out;
 }
 
+/* ---- near-duplicate search: MinHash signatures, LSH buckets, exact Jaccard ---------------- */
+
+#define MAX_CAP 8
+
+typedef struct {
+    uint64_t key;
+    int32_t size; /* members held, at most cap; -1 = empty entry */
+    int32_t members[MAX_CAP];
+} Bucket;
+
+static int cmp_u64(const void *x, const void *y) {
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static int cmp_i32(const void *x, const void *y) {
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* For each set (a run of `lengths` ids in `ids`, ids distinct within a set), the earliest earlier
+ * set sharing an LSH bucket whose Jaccard similarity is at least `threshold` and whose position is
+ * at least `min_gap` away: padcheck.features.repetition.near_duplicates. MinHash function k maps
+ * an id to (id * a[k] + b[k]) mod 2**64 >> 32; band k is the minima of functions 2k and 2k + 1;
+ * a bucket keeps its first `cap` members. Returns (earlier set or -1, Jaccard) per set. */
+static PyObject *near_matches(PyObject *self, PyObject *args) {
+    Py_buffer ids_buf, len_buf, a_buf, b_buf, pos_buf;
+    long long min_gap;
+    double threshold;
+    int cap;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*Ldi:near_matches", &ids_buf, &len_buf, &a_buf, &b_buf, &pos_buf, &min_gap,
+                          &threshold, &cap))
+        return NULL;
+    PyObject *match_obj = NULL, *jac_obj = NULL, *out = NULL;
+    uint64_t *sig = NULL, *sorted_ids = NULL;
+    int64_t *offsets = NULL;
+    int32_t *cands = NULL, *n_cands = NULL;
+    Bucket *table = NULL;
+    Py_ssize_t n_sets = len_buf.len / 8, n_ids = ids_buf.len / 8, n_perm = a_buf.len / 8;
+    const int64_t *lengths = (const int64_t *)len_buf.buf, *pos = (const int64_t *)pos_buf.buf;
+    const uint64_t *ids = (const uint64_t *)ids_buf.buf, *a = (const uint64_t *)a_buf.buf, *b = (const uint64_t *)b_buf.buf;
+    if (ids_buf.len % 8 || len_buf.len % 8 || a_buf.len % 8 || a_buf.len != b_buf.len || pos_buf.len != len_buf.len
+        || n_perm % 2 || n_perm == 0 || cap < 1 || cap > MAX_CAP) {
+        PyErr_SetString(PyExc_ValueError, "near_matches: bad array sizes, or cap not in 1..8");
+        goto done;
+    }
+    int64_t total = 0;
+    for (Py_ssize_t s = 0; s < n_sets; s++) {
+        if (lengths[s] < 1) {
+            PyErr_SetString(PyExc_ValueError, "near_matches: every set needs at least one id");
+            goto done;
+        }
+        total += lengths[s];
+    }
+    if (total != n_ids) {
+        PyErr_SetString(PyExc_ValueError, "near_matches: lengths do not add up to the number of ids");
+        goto done;
+    }
+    Py_ssize_t n_bands = n_perm / 2, stride = n_bands * cap;
+    size_t n_entries = 16;
+    while (n_entries < 2 * (size_t)n_sets) n_entries <<= 1; /* one band's buckets at a time */
+    sig = PyMem_Malloc((size_t)(n_sets ? n_sets : 1) * n_perm * sizeof(uint64_t));
+    sorted_ids = PyMem_Malloc((size_t)(n_ids ? n_ids : 1) * sizeof(uint64_t));
+    offsets = PyMem_Malloc((size_t)(n_sets + 1) * sizeof(int64_t));
+    cands = PyMem_Malloc((size_t)(n_sets ? n_sets : 1) * stride * sizeof(int32_t));
+    n_cands = PyMem_Calloc((size_t)(n_sets ? n_sets : 1), sizeof(int32_t));
+    table = PyMem_Malloc(n_entries * sizeof(Bucket));
+    match_obj = PyByteArray_FromStringAndSize(NULL, n_sets * 8);
+    jac_obj = PyByteArray_FromStringAndSize(NULL, n_sets * 8);
+    if (!sig || !sorted_ids || !offsets || !cands || !n_cands || !table || !match_obj || !jac_obj) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    offsets[0] = 0;
+    for (Py_ssize_t s = 0; s < n_sets; s++) offsets[s + 1] = offsets[s] + lengths[s];
+    memcpy(sorted_ids, ids, (size_t)n_ids * sizeof(uint64_t));
+    for (Py_ssize_t s = 0; s < n_sets; s++) {
+        qsort(sorted_ids + offsets[s], (size_t)lengths[s], sizeof(uint64_t), cmp_u64);
+        for (Py_ssize_t k = 0; k < n_perm; k++) {
+            uint64_t best = UINT64_MAX;
+            for (int64_t j = offsets[s]; j < offsets[s + 1]; j++) {
+                uint64_t h = (ids[j] * a[k] + b[k]) >> 32;
+                if (h < best) best = h;
+            }
+            sig[s * n_perm + k] = best;
+        }
+    }
+    /* Band by band, rows in order: a row's candidates are the members already in its bucket. */
+    for (Py_ssize_t band = 0; band < n_bands; band++) {
+        for (size_t e = 0; e < n_entries; e++) table[e].size = -1;
+        for (Py_ssize_t r = 0; r < n_sets; r++) {
+            uint64_t key = (sig[r * n_perm + 2 * band] << 32) | sig[r * n_perm + 2 * band + 1];
+            size_t h = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (n_entries - 1);
+            while (table[h].size >= 0 && table[h].key != key) h = (h + 1) & (n_entries - 1);
+            Bucket *bk = &table[h];
+            if (bk->size < 0) {
+                bk->key = key;
+                bk->size = 0;
+            }
+            int32_t *mine = cands + r * stride;
+            for (int m = 0; m < bk->size; m++) mine[n_cands[r]++] = bk->members[m];
+            if (bk->size < cap) bk->members[bk->size++] = (int32_t)r;
+        }
+    }
+    int64_t *match = (int64_t *)PyByteArray_AS_STRING(match_obj);
+    double *jac = (double *)PyByteArray_AS_STRING(jac_obj);
+    for (Py_ssize_t r = 0; r < n_sets; r++) {
+        int32_t *mine = cands + r * stride;
+        Py_ssize_t n_c = n_cands[r];
+        match[r] = -1;
+        jac[r] = 0.0;
+        if (!n_c) continue;
+        qsort(mine, (size_t)n_c, sizeof(int32_t), cmp_i32);
+        for (Py_ssize_t c = 0; c < n_c; c++) {
+            int32_t other = mine[c];
+            if (c > 0 && other == mine[c - 1]) continue;
+            int64_t gap = pos[r] - pos[other];
+            if ((gap < 0 ? -gap : gap) < min_gap) continue;
+            /* size of the intersection of two sorted runs of distinct ids */
+            int64_t i = offsets[r], ie = offsets[r + 1], j = offsets[other], je = offsets[other + 1], inter = 0;
+            while (i < ie && j < je) {
+                if (sorted_ids[i] < sorted_ids[j]) i++;
+                else if (sorted_ids[i] > sorted_ids[j]) j++;
+                else {
+                    inter++;
+                    i++;
+                    j++;
+                }
+            }
+            double jaccard = (double)inter / (double)(lengths[r] + lengths[other] - inter);
+            if (jaccard >= threshold) {
+                match[r] = other;
+                jac[r] = jaccard;
+                break;
+            }
+        }
+    }
+    out = PyTuple_Pack(2, match_obj, jac_obj);
+done:
+    PyMem_Free(sig);
+    PyMem_Free(sorted_ids);
+    PyMem_Free(offsets);
+    PyMem_Free(cands);
+    PyMem_Free(n_cands);
+    PyMem_Free(table);
+    Py_XDECREF(match_obj);
+    Py_XDECREF(jac_obj);
+    PyBuffer_Release(&ids_buf);
+    PyBuffer_Release(&len_buf);
+    PyBuffer_Release(&a_buf);
+    PyBuffer_Release(&b_buf);
+    PyBuffer_Release(&pos_buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"ngram_counts", ngram_counts, METH_VARARGS,
      "ngram_counts(low, bits) -> (indices, first offsets, counts) as bytearrays of int64, int64, float64.\n\n"
@@ -572,6 +727,8 @@ static PyMethodDef methods[] = {
      "word_spans(text) -> bytearray of int64 (start, end) pairs: the repetition extractor's words."},
     {"ngram_repeats", ngram_repeats, METH_VARARGS,
      "ngram_repeats(ids, top_ns, dup_ns) -> (positions of the top n-gram per n, repeated-word masks per n)."},
+    {"near_matches", near_matches, METH_VARARGS,
+     "near_matches(ids, lengths, a, b, positions, min_gap, threshold, cap) -> (earlier set or -1, Jaccard) per set."},
     {NULL, NULL, 0, NULL},
 };
 

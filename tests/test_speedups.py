@@ -176,3 +176,40 @@ def test_a_whole_document_scores_the_same_without_the_extension(example_article:
         return [[{k: v for k, v in r.items() if k != "log_odds"} for r in s["reasons"]] for s in result["sentences"]]
 
     assert located(pure_result) == located(compiled_result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sets=st.lists(st.none() | st.frozensets(st.sampled_from("abcdefghij"), min_size=1, max_size=6), max_size=40),
+    threshold=st.sampled_from([0.2, 0.4, 0.7, 1.0]),
+    min_gap=st.integers(0, 3),
+)
+def test_near_duplicates_match_the_numpy_path(sets, threshold, min_gap) -> None:
+    from padcheck.features import repetition
+
+    positions = list(range(0, 2 * len(sets), 2))
+    compiled_hits = repetition.near_duplicates(sets, threshold, positions, min_gap)
+    saved = repetition._speedups
+    repetition._speedups = None
+    try:
+        numpy_hits = repetition.near_duplicates(sets, threshold, positions, min_gap)
+    finally:
+        repetition._speedups = saved
+    assert compiled_hits == numpy_hits
+
+
+def test_near_matches_refuses_inconsistent_arrays() -> None:
+    from padcheck.features import repetition
+
+    a, b = repetition._hash_params(4)
+    ids, lengths, where = np.arange(1, 4, dtype=np.uint64), np.array([1, 2]), np.zeros(2, dtype=np.int64)
+    near = lexical._speedups.near_matches
+    assert len(near(ids, lengths, a, b, where, 0, 0.5, 4)) == 2
+    with pytest.raises(ValueError, match="add up"):
+        near(ids, np.array([1, 1]), a, b, where, 0, 0.5, 4)
+    with pytest.raises(ValueError, match="at least one id"):
+        near(ids, np.array([0, 3]), a, b, where, 0, 0.5, 4)
+    with pytest.raises(ValueError, match="cap"):
+        near(ids, lengths, a, b, where, 0, 0.5, 9)
+    with pytest.raises(ValueError, match="sizes"):
+        near(ids, lengths, a, b[:-1], where, 0, 0.5, 4)

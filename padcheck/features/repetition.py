@@ -424,18 +424,26 @@ def _hash_params(n_perm: int) -> tuple[np.ndarray, np.ndarray]:
 _HASH_BLOCK = 1 << 20
 
 
+def _set_ids(sets: list[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The sets as runs of uint64 vocabulary ids, and the length of each run.
+
+    Strings get ids from 1 in order of first appearance (deterministic, unlike ``hash()``), each
+    set's strings taken sorted, because set iteration order depends on the string hash seed.
+    """
+    flat = list(chain.from_iterable(map(sorted, sets)))
+    vocab = dict(zip(dict.fromkeys(flat), count(1)))
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.uint64, count=len(flat))
+    return ids, np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+
+
 def _minhash(sets: list[frozenset[str]], n_perm: int) -> np.ndarray:
     """MinHash signatures (``len(sets) x n_perm`` uint64) of non-empty sets of strings.
 
-    Strings get vocabulary ids in order of first appearance (deterministic, unlike ``hash()``),
-    then the ``n_perm`` fixed multiply-shift hash functions are applied to all ids at once, as
-    many functions per numpy call as fit in ``_HASH_BLOCK`` values.
+    The ``n_perm`` fixed multiply-shift hash functions are applied to the vocabulary ids of all
+    sets at once (see :func:`_set_ids`), as many functions per numpy call as fit in
+    ``_HASH_BLOCK`` values.
     """
-    # Sorted, because set iteration order depends on the per-process string hash seed.
-    flat = list(chain.from_iterable(map(sorted, sets)))
-    vocab = dict(zip(dict.fromkeys(flat), count(1)))  # ids from 1, in order of first appearance
-    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.uint64, count=len(flat))
-    lengths = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    ids, lengths = _set_ids(sets)
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     a, b = _hash_params(n_perm)
     signatures = np.empty((len(sets), n_perm), dtype=np.uint64)
@@ -475,6 +483,16 @@ def near_duplicates(
     positions = list(range(len(sets))) if positions is None else positions
     live = [i for i, s in enumerate(sets) if s]
     if len(live) < 2:
+        return out
+    if _speedups is not None:
+        ids, lengths = _set_ids([sets[i] for i in live])
+        a, b = _hash_params(_BANDS * _ROWS)
+        where = np.asarray([positions[i] for i in live], dtype=np.int64)
+        match, jaccard = _speedups.near_matches(ids, lengths, a, b, where, min_gap, threshold, _BUCKET_CAP)
+        for row, (earlier, value) in enumerate(zip(np.frombuffer(match, dtype=np.int64).tolist(),
+                                                    np.frombuffer(jaccard).tolist(), strict=True)):
+            if earlier >= 0:
+                out[live[row]] = (live[earlier], value)
         return out
     signatures = _minhash([sets[i] for i in live], _BANDS * _ROWS)
     # One integer key per (unit, band): the band's two 32-bit minima side by side.
