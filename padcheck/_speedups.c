@@ -1,6 +1,7 @@
 /*
  * Compiled inner loops of padcheck: the lexical signal (padcheck/lexical.py) and the repetition
- * extractor's word table, n-gram statistics and near-duplicate search (padcheck/features/repetition.py).
+ * extractor's word table, n-gram statistics and near-duplicate search (padcheck/features/repetition.py),
+ * and the counts of the English-prose check (padcheck/language.py).
  *
  * ngram_counts(low, bits) computes exactly what the pure-Python path of
  * padcheck.lexical.ngram_positions computes from an already lower-cased text: the distinct hashed
@@ -715,6 +716,70 @@ done:
     return out;
 }
 
+/* ---- the English-prose check (padcheck/language.py) ----------------------------------------- */
+
+static inline int is_letter(Py_UCS4 ch) { /* [^\W\d_]: alphanumeric but not a decimal digit */
+    if (ch < 0x80) return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+    return Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
+}
+
+/* Counts behind padcheck.language.assess_support. In `low` (the lower-cased text): words as
+ * [^\W\d_]+(?:['’][^\W\d_]+)? finds them, their letters, and how many are in `function_words`.
+ * In `text`: letters outside U+0000-U+024F, whitespace characters, and symbol characters
+ * (_|[^\w\s.,;:!?'"’‘“”()\-–—%$]). */
+static PyObject *language_counts(PyObject *self, PyObject *args) {
+    PyObject *low, *text, *function_words;
+    if (!PyArg_ParseTuple(args, "UUO!:language_counts", &low, &text, &PyFrozenSet_Type, &function_words)) return NULL;
+    int kind = PyUnicode_KIND(low);
+    const void *data = PyUnicode_DATA(low);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(low);
+    long long words = 0, letters = 0, function = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_letter(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && is_letter(PyUnicode_READ(kind, data, j))) j++;
+        if (j + 1 < n) {
+            Py_UCS4 sep = PyUnicode_READ(kind, data, j);
+            if ((sep == '\'' || sep == 0x2019) && is_letter(PyUnicode_READ(kind, data, j + 1))) {
+                j += 2;
+                while (j < n && is_letter(PyUnicode_READ(kind, data, j))) j++;
+            }
+        }
+        words++;
+        letters += j - i;
+        PyObject *word = PyUnicode_Substring(low, i, j);
+        if (!word) return NULL;
+        int found = PySet_Contains(function_words, word);
+        Py_DECREF(word);
+        if (found < 0) return NULL;
+        function += found;
+        i = j;
+    }
+    kind = PyUnicode_KIND(text);
+    data = PyUnicode_DATA(text);
+    n = PyUnicode_GET_LENGTH(text);
+    long long non_latin = 0, spaces = 0, symbols = 0;
+    for (i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (is_space(ch)) {
+            spaces++;
+        } else if (ch == '_') {
+            symbols++;
+        } else if (is_alnum(ch)) {
+            if (ch > 0x24F && !Py_UNICODE_ISDECIMAL(ch)) non_latin++;
+        } else if (!(ch < 0x80 ? strchr(".,;:!?'\"()-%$", (int)ch) != NULL && ch != 0
+                               : (ch == 0x2019 || ch == 0x2018 || ch == 0x201C || ch == 0x201D || ch == 0x2013
+                                  || ch == 0x2014))) {
+            symbols++;
+        }
+    }
+    return Py_BuildValue("(LLLLLL)", words, letters, function, non_latin, spaces, symbols);
+}
+
 static PyMethodDef methods[] = {
     {"ngram_counts", ngram_counts, METH_VARARGS,
      "ngram_counts(low, bits) -> (indices, first offsets, counts) as bytearrays of int64, int64, float64.\n\n"
@@ -729,6 +794,9 @@ static PyMethodDef methods[] = {
      "ngram_repeats(ids, top_ns, dup_ns) -> (positions of the top n-gram per n, repeated-word masks per n)."},
     {"near_matches", near_matches, METH_VARARGS,
      "near_matches(ids, lengths, a, b, positions, min_gap, threshold, cap) -> (earlier set or -1, Jaccard) per set."},
+    {"language_counts", language_counts, METH_VARARGS,
+     "language_counts(low, text, function_words) -> (words, letters, function words, non-Latin letters, spaces, "
+     "symbols)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -213,3 +213,17 @@ def test_near_matches_refuses_inconsistent_arrays() -> None:
         near(ids, lengths, a, b, where, 0, 0.5, 9)
     with pytest.raises(ValueError, match="sizes"):
         near(ids, lengths, a, b[:-1], where, 0, 0.5, 4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(WORDY + "ΣИ漢\x00$%()–—“”‘<>{}#@~|^`"), max_size=80))
+def test_language_counts_match_the_regular_expressions(text: str) -> None:
+    from padcheck import language
+
+    compiled_counts = language._counts(text)
+    saved = language._speedups
+    language._speedups = None
+    try:
+        assert compiled_counts == language._counts(text)
+    finally:
+        language._speedups = saved
