@@ -281,6 +281,17 @@ def _concat_ranges(ranges: list[tuple[int, int]]) -> np.ndarray:
     return np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(arr[:, 0] - offsets, sizes)
 
 
+def _numeric_words(vocab: list[str], number_words: frozenset[str]) -> np.ndarray:
+    """Per word: a spelled-out number, or a word with a digit (``str.isdigit``) in it."""
+    numeric = np.fromiter(map(number_words.__contains__, vocab), dtype=bool, count=len(vocab))
+    # Letters are never digits, so only the words that are not all letters need a scan.
+    not_alpha = np.flatnonzero(~np.fromiter(map(str.isalpha, vocab), dtype=bool, count=len(vocab)))
+    for i in not_alpha.tolist():
+        if not numeric[i] and any(map(str.isdigit, vocab[i])):
+            numeric[i] = True
+    return numeric
+
+
 def _word_flags(shared: SharedAnalysis) -> dict[str, np.ndarray]:
     """Boolean word properties, computed once per document and kept in its shared analysis.
 
@@ -299,11 +310,7 @@ def _word_flags(shared: SharedAnalysis) -> dict[str, np.ndarray]:
         flags = {
             "first_person": np.fromiter(map(first_person.__contains__, vocab), dtype=bool, count=len(vocab)),
             "second_person": np.fromiter(map(second_person.__contains__, vocab), dtype=bool, count=len(vocab)),
-            # Letters are never digits, so an all-letter word needs no per-character scan.
-            "numeric": np.fromiter(
-                (w in number_words or (not w.isalpha() and any(c.isdigit() for c in w)) for w in vocab),
-                dtype=bool, count=len(vocab),
-            ),
+            "numeric": _numeric_words(vocab, number_words),
             "upper": np.fromiter(
                 map(str.isupper, map(text.__getitem__, shared.starts.tolist())), dtype=bool, count=len(shared.starts),
             ),

@@ -339,17 +339,19 @@ class SharedAnalysis:
         out = self._cache.get(key)
         if out is None:
             stop = _function_words()
-            # Stem each distinct word once; None marks a function word.
-            by_id = [None if w in stop else w[:stem_chars] for w in self.vocab]
-            per_word = list(map(by_id.__getitem__, self.ids.tolist()))
+            # Stem each distinct word once; then keep the content words of the table in order, and
+            # each table position's count of content words before it, so a unit's stems are one slice.
+            by_id = [w[:stem_chars] for w in self.vocab]
+            content_id = ~np.fromiter(map(stop.__contains__, self.vocab), dtype=bool, count=len(self.vocab))
+            is_content = content_id[self.ids] if len(self.ids) else np.zeros(0, dtype=bool)
+            stems = list(map(by_id.__getitem__, self.ids[is_content].tolist()))
+            before = np.concatenate(([0], np.cumsum(is_content))).tolist()
             out = []
             for u, (lo, hi) in zip(self.units, self.unit_ranges, strict=True):
                 if u.role == "source":  # its words are not its span's words (links removed)
                     out.append(content_stems(u.words, stem_chars))
                     continue
-                found = set(per_word[lo:hi])
-                found.discard(None)
-                out.append(frozenset(found))
+                out.append(frozenset(stems[before[lo]:before[hi]]))
             self._cache[key] = out
         return out
 
