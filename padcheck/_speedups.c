@@ -75,6 +75,44 @@ static inline int record(Touched *t, uint32_t slot, int64_t pos) {
     return 0;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)0)
+#endif
+
+/* Features are recorded AHEAD hashes after they are computed, their table entries prefetched in
+ * between: the table is read at random, so this hides most of the memory latency. The order of
+ * records, and so the result, is that of the hashes. */
+#define AHEAD 16
+
+typedef struct {
+    uint32_t slot[AHEAD];
+    int64_t pos[AHEAD];
+    int head, n;
+} Pending;
+
+static inline int push(Pending *p, Touched *t, uint32_t slot, int64_t pos) {
+    PREFETCH(&slot_index[slot]);
+    if (p->n < AHEAD) {
+        int k = (p->head + p->n++) % AHEAD;
+        p->slot[k] = slot;
+        p->pos[k] = pos;
+        return 0;
+    }
+    int rc = record(t, p->slot[p->head], p->pos[p->head]);
+    p->slot[p->head] = slot;
+    p->pos[p->head] = pos;
+    p->head = (p->head + 1) % AHEAD;
+    return rc;
+}
+
+static int flush(Pending *p, Touched *t) {
+    for (; p->n > 0; p->n--, p->head = (p->head + 1) % AHEAD)
+        if (record(t, p->slot[p->head], p->pos[p->head]) < 0) return -1;
+    return 0;
+}
+
 static void crc_init(void) {
     for (uint32_t n = 0; n < 256; n++) {
         uint32_t c = n;
@@ -165,6 +203,7 @@ static uint64_t *sorted_order(const Touched *t, int bits) {
 }
 
 static int token_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, Touched *t) {
+    Pending p = {.head = 0, .n = 0};
     int64_t prev = -1; /* previous unigram hash, -1 before the first token */
     Py_ssize_t i = 0;
     while (i < len) {
@@ -192,15 +231,15 @@ static int token_view(int kind, const void *data, Py_ssize_t len, uint64_t mask,
             i++;
         }
         int64_t uni = (int64_t)(c ^ 0xFFFFFFFFU);
-        if (record(t, (uint32_t)(uni & (int64_t)mask), start) < 0) return -1;
+        if (push(&p, t, (uint32_t)(uni & (int64_t)mask), start) < 0) return -1;
         if (prev >= 0) {
             int64_t bigram = (prev * 1000003 + uni * 7919 + 0x5BD1E995) & 0x7FFFFFFF;
             /* credited where its second token starts, as in the Python path */
-            if (record(t, (uint32_t)(bigram & (int64_t)mask), start) < 0) return -1;
+            if (push(&p, t, (uint32_t)(bigram & (int64_t)mask), start) < 0) return -1;
         }
         prev = uni;
     }
-    return 0;
+    return flush(&p, t);
 }
 
 static int char_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, uint32_t offset, Touched *t) {
@@ -229,6 +268,7 @@ static int char_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, 
         n++;
     }
     int rc = 0;
+    Pending p = {.head = 0, .n = 0};
     for (Py_ssize_t i = 0; i + 3 <= n && rc == 0; i++) {
         uint64_t key = cp[i] * POLY + cp[i + 1];
         for (Py_ssize_t k = 2; k < 6 && i + k < n; k++) {
@@ -239,12 +279,13 @@ static int char_view(int kind, const void *data, Py_ssize_t len, uint64_t mask, 
             h ^= h >> 33;
             h *= MIX2;
             h ^= h >> 33;
-            if (record(t, (uint32_t)(h & mask) + offset, at[i]) < 0) {
+            if (push(&p, t, (uint32_t)(h & mask) + offset, at[i]) < 0) {
                 rc = -1;
                 break;
             }
         }
     }
+    if (rc == 0) rc = flush(&p, t);
     PyMem_Free(cp);
     PyMem_Free(at);
     return rc;
@@ -349,6 +390,7 @@ static PyObject *sentence_terms(PyObject *self, PyObject *args) {
     uint32_t split = (uint32_t)1 << bits;
     double norm[2] = {0.0, 0.0};
     for (size_t j = 0; j < t.len; j++) {
+        if (j + AHEAD < t.len) PREFETCH(&pair[2 * (size_t)t.slot[j + AHEAD]]);
         double v = 1.0 + log((double)t.count[j]);
         values[j] = v;
         double scaled = v * (double)pair[2 * (size_t)t.slot[j]];
