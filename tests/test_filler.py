@@ -265,3 +265,17 @@ def test_span_edges_are_word_boundaries(lexicon: str, text: str, start: int, end
     assert expected, "the fixture must contain a lexicon word"
     for folded in (None, fold_text(text)):
         assert [(x.start, x.end) for x in m.find(text, start, end, folded=folded)] == shifted
+
+
+_PIECES = ["delve into", "a", " ", "rich tapestry", "of", "İ", "x", ".", "\n", "-", "Moreover", ",", "crucial"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join), st.lists(st.integers(0, 80), max_size=8))
+def test_one_pass_over_spans_finds_what_each_span_finds(text: str, cuts: list[int]) -> None:
+    points = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    spans = [(a, b) for a, b in zip(points, points[1:]) if b > a][::2]  # every other piece: gaps between spans
+    folded = fold_text(text)
+    for lexicon in (PHRASE_LEXICON, VOCAB_LEXICON):
+        m = matcher(lexicon)
+        assert m.find_in_spans(text, spans, folded=folded) == [m.find(text, a, b, folded=folded) for a, b in spans]

@@ -8,6 +8,7 @@ linear in the text whatever the number of phrases.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -93,18 +94,50 @@ class PhraseMatcher:
         found: list[PhraseMatch] = []
         for last, (size, entry) in self._automaton.iter(folded, lo, hi):
             a = last - size + 1
-            b = last + 1
-            if a > lo and _is_word_char(folded[a]) and _is_word_char(folded[a - 1]):
+            if _bounded(folded, a, last + 1, lo, hi):
+                found.append(PhraseMatch(offset + a, offset + last + 1, entry))
+        return _leftmost_longest(found)
+
+    def find_in_spans(self, text: str, spans: list[tuple[int, int]], *, folded: str | None = None,
+                      ) -> list[list[PhraseMatch]]:
+        """``[self.find(text, a, b, folded=folded) for a, b in spans]`` for spans in text order
+        that do not overlap, with one pass of the automaton over the whole text.
+
+        Every phrase occurrence inside a span is also an occurrence in the whole text, so the
+        whole-text pass finds each span's candidates; the word-boundary test and the choice
+        between overlapping matches are then made within the span, as ``find`` makes them.
+        """
+        if folded is None or len(folded) != len(text) or self._empty or not spans:
+            return [self.find(text, a, b, folded=folded) for a, b in spans]
+        starts = [a for a, _ in spans]
+        per_span: list[list[PhraseMatch]] = [[] for _ in spans]
+        first, last_end = spans[0][0], spans[-1][1]
+        for last, (size, entry) in self._automaton.iter(folded, first, last_end):
+            a, b = last - size + 1, last + 1
+            k = bisect.bisect_right(starts, a) - 1
+            if k < 0:
                 continue
-            if b < hi and _is_word_char(folded[b - 1]) and _is_word_char(folded[b]):
-                continue
-            found.append(PhraseMatch(offset + a, offset + b, entry))
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        kept: list[PhraseMatch] = []
-        for m in found:
-            if not kept or m.start >= kept[-1].end:
-                kept.append(m)
-        return kept
+            lo, hi = spans[k]
+            if b <= hi and _bounded(folded, a, b, lo, hi):
+                per_span[k].append(PhraseMatch(a, b, entry))
+        return [_leftmost_longest(found) if found else found for found in per_span]
+
+
+def _bounded(folded: str, a: int, b: int, lo: int, hi: int) -> bool:
+    """Whether ``folded[a:b]`` has word boundaries at both ends within ``folded[lo:hi]``."""
+    if a > lo and _is_word_char(folded[a]) and _is_word_char(folded[a - 1]):
+        return False
+    return not (b < hi and _is_word_char(folded[b - 1]) and _is_word_char(folded[b]))
+
+
+def _leftmost_longest(found: list[PhraseMatch]) -> list[PhraseMatch]:
+    """Non-overlapping matches: the leftmost first, the longest of those starting together."""
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[PhraseMatch] = []
+    for m in found:
+        if not kept or m.start >= kept[-1].end:
+            kept.append(m)
+    return kept
 
 
 def _fold(s: str) -> str:

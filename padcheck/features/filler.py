@@ -139,12 +139,14 @@ class FillerExtractor:
         seen_words: set[str] = set()
         evidence: list[Evidence] = []
         folded = fold_text(text)  # once for the document, not once per sentence and lexicon
-        for sent in sentences:
+        spans = [(s.start, s.end) for s in sentences]
+        phrase_hits = phrases.find_in_spans(text, spans, folded=folded)
+        vocab_hits = vocab.find_in_spans(text, spans, folded=folded)
+        for sent, found, found_vocab in zip(sentences, phrase_hits, vocab_hits, strict=True):
             words += len(sent.text.split())
-            found = phrases.find(text, sent.start, sent.end, folded=folded)
             # A vocabulary word inside a matched phrase ("tapestry" in "rich tapestry of") is
             # already counted by the phrase; counting it twice would double the same evidence.
-            found_words = _outside(vocab.find(text, sent.start, sent.end, folded=folded), found)
+            found_words = _outside(found_vocab, found)
             for m in found:
                 phrase_weight += m.entry.weight
                 quoted = quote(text[m.start:m.end], _MAX_QUOTE)
