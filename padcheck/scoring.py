@@ -124,18 +124,19 @@ def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:
     if lexical_parts is not None and LEXICAL_FEATURE in model.feature_names:
         j = model.feature_names.index(LEXICAL_FEATURE)
         per_sentence = lexical_parts * (model.coef[j] / model.scale[j])
-        for i, part in enumerate(per_sentence):
-            if part > 0.05:
-                credit[i] += part
-                s = doc.sentences[i]
-                _add_reason(reasons[i], Reason("lexical.wording", f"wording typical of machine text (+{part:.2f} log-odds)",
-                                               s.start, s.end, float(part)))
+        for i in np.flatnonzero(per_sentence > 0.05).tolist():
+            part = float(per_sentence[i])
+            credit[i] += part
+            s = doc.sentences[i]
+            _add_reason(reasons[i], Reason("lexical.wording", f"wording typical of machine text (+{part:.2f} log-odds)",
+                                           s.start, s.end, part))
 
     duplicate_sentences = {e.sentence for e in evidence if e.code.startswith("repetition.") and e.related is not None}
     sentences = []
     kept: list[tuple[int, str]] = []
+    credited = credit.tolist()
     for s in doc.sentences:
-        value = 1.0 - math.exp(-credit[s.index]) if credit[s.index] > 0 else 0.0
+        value = 1.0 - math.exp(-credited[s.index]) if credited[s.index] > 0 else 0.0
         ordered = tuple(sorted(reasons[s.index].values(), key=lambda r: -r.log_odds)) if s.index in reasons else ()
         sentences.append(SentenceResult(s.index, s.start, s.end, s.text, value, ordered))
         if value < 0.5 and s.index not in duplicate_sentences and doc.blocks[s.block].kind not in _NOT_ESSENCE:
