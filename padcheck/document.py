@@ -158,7 +158,10 @@ class Document:
     @property
     def n_words(self) -> int:
         """Number of whitespace-separated words in ``text``."""
-        return len(self.text.split())
+        found = self._by_kind.get("n_words")  # counted once: several extractors ask
+        if found is None:
+            found = self._by_kind["n_words"] = len(self.text.split())
+        return found
 
     def summary(self) -> dict:
         """Counts of each unit kind, for a quick look at how a text was parsed."""

@@ -37,10 +37,16 @@ _MONTH = (
 _ATTRIBUTION = re.compile(
     r"[ \t]*(?:&mdash;|[—–-]{1,2})[ \t]*[^\n]{0,80}?\(@\w{1,30}\)[ \t]*" + _MONTH + r"[ \t]+\d{1,2},[ \t]+\d{4}"
 )
-_MARKDOWN_HINT = re.compile(
-    r"^ {0,3}#{1,6} \S|^ {0,3}(?:```|~~~)|^ {0,3}> \S|\*\*\S[^*\n]*\*\*|\[[^\]\n]+\]\([^)\s]+\)|^[=-]{3,}\s*$",
-    re.M,
-)
+# Markdown markup, each with a substring it cannot match without (a cheap test before the search).
+_MARKDOWN_HINTS = tuple((marker, re.compile(pattern, re.M)) for marker, pattern in (
+    ("#", r"^ {0,3}#{1,6} \S"),
+    ("```", r"^ {0,3}```"),
+    ("~~~", r"^ {0,3}~~~"),
+    ("> ", r"^ {0,3}> \S"),
+    ("**", r"\*\*\S[^*\n]*\*\*"),
+    ("](", r"\[[^\]\n]+\]\([^)\s]+\)"),
+    ("", r"^[=-]{3,}\s*$"),
+))
 _HTML_HINT = re.compile(
     r"<(?:!doctype\s+html|html|head|body|p|div|h[1-6]|br|article|section|span|a\s|ul|ol|li|table|script|style)\b[^>]*>",
     re.I,
@@ -96,9 +102,10 @@ def coerce_text(text: object, errors: str = "strict") -> str:
 def detect_format(text: str) -> str:
     """Guess whether ``text`` is ``"html"``, ``"markdown"`` or plain ``"text"``."""
     head = text[:20000]
-    if len(_HTML_HINT.findall(head, 0, 20000)) >= 2 or head.lstrip().lower().startswith(("<!doctype html", "<html")):
+    if "<" in head and (len(_HTML_HINT.findall(head, 0, 20000)) >= 2
+                        or head.lstrip().lower().startswith(("<!doctype html", "<html"))):
         return "html"
-    if _MARKDOWN_HINT.search(head):
+    if any(marker in head and pattern.search(head) for marker, pattern in _MARKDOWN_HINTS):
         return "markdown"
     return "text"
 

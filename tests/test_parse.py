@@ -223,3 +223,16 @@ def test_any_text_parses_with_exact_spans(text: str, fmt: str) -> None:
     assert_spans_exact(doc)
     if doc.format != "html":
         assert doc.text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("# Title\nbody", "markdown"), ("   ### Deep", "markdown"), ("```python\nx = 1\n```", "markdown"),
+    ("~~~\ncode\n~~~", "markdown"), ("> quoted line", "markdown"), ("a **bold** word", "markdown"),
+    ("see [the docs](https://example.org)", "markdown"), ("Title\n=====", "markdown"), ("Title\n-=-=-", "markdown"),
+    ("#hashtag and ** stars ** and [brackets] (later)", "text"), ("<p>one</p><p>two</p>", "html"),
+    ("<!DOCTYPE html><title>x</title>", "html"), ("a < b and c > d", "text"), ("plain words.", "text"),
+])
+def test_format_detection_markers(text: str, expected: str) -> None:
+    from padcheck.parse import detect_format
+
+    assert detect_format(text) == expected

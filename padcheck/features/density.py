@@ -116,10 +116,15 @@ def _as_ids(words: list[str] | np.ndarray) -> np.ndarray:
 
 def cv(values: list[int] | np.ndarray) -> float:
     """Coefficient of variation (population standard deviation / mean); 0 for fewer than two values."""
-    arr = np.asarray(values, dtype=float)
-    if arr.size < 2 or arr.mean() <= 0:
+    n = len(values)
+    if n < 2:
         return 0.0
-    return float(arr.std() / arr.mean())
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    mean = math.fsum(values) / n  # plain Python: numpy's per-call cost dominates on a few numbers
+    if mean <= 0:
+        return 0.0
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / n) / mean
 
 
 def compression_ratio(text: str) -> float:
