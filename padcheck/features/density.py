@@ -246,7 +246,7 @@ class DensityExtractor:
             return
         lengths = [len(all_units[i].words) for i in body]
         body_words = sum(lengths)
-        f[f"{NAME}.sentence_length_mean"] = _clip(np.mean(lengths) / self.sentence_length_scale, 1.0)
+        f[f"{NAME}.sentence_length_mean"] = _clip(body_words / len(lengths) / self.sentence_length_scale, 1.0)
         f[f"{NAME}.sentence_length_cv"] = _clip(cv(lengths), 3.0)
         sentences = doc.sentences
         questions = sum(sentences[all_units[i].sentence].text.rstrip("\"'”’)] ").endswith("?") for i in body)
