@@ -473,6 +473,72 @@ static PyObject *word_spans(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* [text[a:b] for a, b in zip(starts, ends)], spans within the text. */
+static PyObject *substrings(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer starts, ends;
+    if (!PyArg_ParseTuple(args, "Uy*y*:substrings", &text, &starts, &ends)) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = starts.len / 8, len = PyUnicode_GET_LENGTH(text);
+    const int64_t *a = (const int64_t *)starts.buf, *b = (const int64_t *)ends.buf;
+    if (starts.len % 8 || starts.len != ends.len) {
+        PyErr_SetString(PyExc_ValueError, "substrings: starts and ends must be int64 arrays of one length");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (a[i] < 0 || a[i] > b[i] || b[i] > len) {
+            PyErr_SetString(PyExc_ValueError, "substrings: a span lies outside the text");
+            goto done;
+        }
+    }
+    if (!(out = PyList_New(n))) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *piece = PyUnicode_Substring(text, (Py_ssize_t)a[i], (Py_ssize_t)b[i]);
+        if (!piece) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, i, piece);
+    }
+done:
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
+    return out;
+}
+
+/* (distinct strings in order of first appearance, uint64 id of each string of `words`). */
+static PyObject *vocab_ids(PyObject *self, PyObject *args) {
+    PyObject *words;
+    if (!PyArg_ParseTuple(args, "O!:vocab_ids", &PyList_Type, &words)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    PyObject *index = PyDict_New(), *vocab = PyList_New(0), *ids = PyByteArray_FromStringAndSize(NULL, n * 8);
+    PyObject *out = NULL;
+    if (!index || !vocab || !ids) goto done;
+    uint64_t *id = (uint64_t *)PyByteArray_AS_STRING(ids);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        PyObject *known = PyDict_GetItemWithError(index, word);
+        if (known) {
+            id[i] = (uint64_t)PyLong_AsUnsignedLongLong(known);
+            continue;
+        }
+        if (PyErr_Occurred()) goto done;
+        PyObject *next = PyLong_FromSsize_t(PyList_GET_SIZE(vocab));
+        if (!next || PyDict_SetItem(index, word, next) < 0 || PyList_Append(vocab, word) < 0) {
+            Py_XDECREF(next);
+            goto done;
+        }
+        Py_DECREF(next);
+        id[i] = (uint64_t)(PyList_GET_SIZE(vocab) - 1);
+    }
+    out = PyTuple_Pack(2, vocab, ids);
+done:
+    Py_XDECREF(index);
+    Py_XDECREF(vocab);
+    Py_XDECREF(ids);
+    return out;
+}
+
 /* Open-addressing table of n-gram keys: count and first position of each. */
 typedef struct {
     uint64_t *key;
@@ -832,6 +898,9 @@ static PyMethodDef methods[] = {
      "weights) summed per sentence, a feature credited to the sentence where it first occurs."},
     {"word_spans", word_spans, METH_VARARGS,
      "word_spans(text) -> bytearray of int64 (start, end) pairs: the repetition extractor's words."},
+    {"substrings", substrings, METH_VARARGS, "substrings(text, starts, ends) -> [text[a:b] for each span]."},
+    {"vocab_ids", vocab_ids, METH_VARARGS,
+     "vocab_ids(words) -> (distinct words in order of first appearance, bytearray of each word's uint64 id)."},
     {"ngram_repeats", ngram_repeats, METH_VARARGS,
      "ngram_repeats(ids, top_ns, dup_ns) -> (positions of the top n-gram per n, repeated-word masks per n)."},
     {"near_matches", near_matches, METH_VARARGS,

@@ -227,3 +227,32 @@ def test_language_counts_match_the_regular_expressions(text: str) -> None:
         assert compiled_counts == language._counts(text)
     finally:
         language._speedups = saved
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "ab", "", "é", "漢", "😀", "a"]), max_size=30))
+def test_vocabulary_ids_match_the_dictionary_path(words: list[str]) -> None:
+    vocab, ids = lexical._speedups.vocab_ids(words)
+    want = list(dict.fromkeys(words))
+    assert vocab == want
+    assert np.frombuffer(ids, dtype=np.uint64).tolist() == [want.index(w) for w in words]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(WORDY), max_size=60), st.data())
+def test_substrings_slice_the_text(text: str, data) -> None:
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=10)))
+    starts, ends = np.asarray(cuts[0::2][:len(cuts) // 2], dtype=np.int64), np.asarray(cuts[1::2], dtype=np.int64)
+    assert lexical._speedups.substrings(text, starts, ends) == [text[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def test_substrings_refuse_spans_outside_the_text() -> None:
+    one = np.ones(1, dtype=np.int64)
+    with pytest.raises(ValueError, match="outside"):
+        lexical._speedups.substrings("abc", one, one * 4)
+    with pytest.raises(ValueError, match="outside"):
+        lexical._speedups.substrings("abc", one * 2, one)
+    with pytest.raises(ValueError, match="one length"):
+        lexical._speedups.substrings("abc", one, np.ones(2, dtype=np.int64))
+    with pytest.raises(TypeError):
+        lexical._speedups.vocab_ids(("a", "b"))

@@ -176,12 +176,24 @@ def document_units(doc: Document) -> list[Unit]:
     return list(shared_analysis(doc).units)
 
 
-def _lower_words(text: str, starts: list[int], ends: list[int]) -> list[str]:
-    """``text[a:b].lower().replace("’", "'")`` for every span, without a Python call per word."""
+def _lower_words(text: str, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """``text[a:b].lower().replace("’", "'")`` for every span (int64 arrays), without a Python call per word."""
     low = lower_in_place(text)
     if low is not None:
-        return list(map(low.__getitem__, map(slice, starts, ends)))
-    return [text[a:b].lower().replace("’", "'") for a, b in zip(starts, ends, strict=True)]
+        if _speedups is not None:
+            return _speedups.substrings(low, starts, ends)
+        return list(map(low.__getitem__, map(slice, starts.tolist(), ends.tolist())))
+    return [text[a:b].lower().replace("’", "'") for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def _vocabulary(words: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct words in order of first appearance, and the uint64 id of each word."""
+    if _speedups is not None:
+        vocab, ids = _speedups.vocab_ids(words)
+        return vocab, np.frombuffer(ids, dtype=np.uint64)
+    vocab = list(dict.fromkeys(words))
+    index = dict(zip(vocab, range(len(vocab)), strict=True))
+    return vocab, np.fromiter(map(index.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def _text_word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -237,7 +249,7 @@ class SharedAnalysis:
         text = doc.text
         s_arr, e_arr = _text_word_spans(text)
         starts, ends = s_arr.tolist(), e_arr.tolist()
-        words = _lower_words(text, starts, ends)
+        words = _lower_words(text, s_arr, e_arr)
         self.text = text
         self._n_text_words = len(starts)
         self._starts_list, self._ends_list = starts, ends
@@ -284,9 +296,7 @@ class SharedAnalysis:
         self.starts = np.asarray(starts, dtype=np.int64)
         self.ends = np.asarray(ends, dtype=np.int64)
         self.words = words
-        self.vocab = list(dict.fromkeys(words))
-        index = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
-        self.ids = np.fromiter(map(index.__getitem__, words), dtype=np.uint64, count=len(words))
+        self.vocab, self.ids = _vocabulary(words)
         self._cache: dict = {}
 
     @staticmethod
