@@ -53,6 +53,8 @@ def hostile_inputs(chars: int) -> dict[str, tuple[str, str]]:
         "deeply nested HTML": ("<div>" * (chars // 12) + "<p>Deep text.</p>" + "</div>" * (chars // 12), "html"),
         "unclosed tags": ("<p><b><i>" * (chars // 9), "html"),
         "brackets and fences": ("[Insert " * (chars // 16) + "```\n" * (chars // 16), "auto"),
+        "a run of dots without a space": ("." * chars + "x", "auto"),
+        "a heading line of blanks": ("# Overview" + " " * chars + "#x\n\nShort line.", "markdown"),
     }
 
 

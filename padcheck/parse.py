@@ -23,7 +23,9 @@ _FORMATS = ("auto", "text", "markdown", "html")
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
-_ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$|^#+[ \t]*$")
+# A match may only start where its run starts (the lookbehind), so a long run that fails is
+# tried once, not once per character: linear, and the same leftmost matches.
+_ATX_CLOSE = re.compile(r"(?<![ \t])[ \t]+#+[ \t]*$|^#+[ \t]*$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _BULLET = re.compile(r"[ \t]*(?:[-*+•·▪◦‣–]|\d{1,3}[.)])[ \t]+(?=\S)")
 _QUOTE = re.compile(r" {0,3}>[ \t]?")

@@ -51,7 +51,8 @@ _LISTED_REASONS = 3
 _HOVER_REASONS = 6
 _SNIPPET = 220
 _NEWLINES = re.compile(r"\r\n?|\n")
-_GAP_BREAK = re.compile(r"[ \t\f\v]*(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*[ \t\f\v]*")
+# Starts only where a run of blanks starts (the lookbehind): linear on long blank runs.
+_GAP_BREAK = re.compile(r"(?<![ \t\f\v])[ \t\f\v]*(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*[ \t\f\v]*")
 
 _CSS = """
 :root { --pad: 220, 38, 38; --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --bg: #f6f8fa; }

@@ -17,7 +17,9 @@ __all__ = ["split_sentences"]
 
 # A sentence-final mark run, optional closers, then the whitespace that follows.
 # CJK full-width marks end a sentence without any following space.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|[。！？]+[」』”）]*")
+# A mark run is only tried from its first mark (the lookbehind): a long run of dots without a
+# space after it is then scanned once, not once per dot.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*\s+|[。！？]+[」』”）]*")
 _WORD_BEFORE = re.compile(r"\S+$")
 _FIRST_WORD = re.compile(r"[\"'“‘«(\[]*([^\s\"'“‘«(\[]*)")
 

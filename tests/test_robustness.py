@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import padcheck
 from padcheck.model import ARRAYS_NAME, JSON_NAME, ModelError
@@ -62,3 +63,41 @@ def test_a_pickle_is_never_loaded(tmp_path) -> None:
     (tmp_path / JSON_NAME).write_bytes(pickle.dumps({"format": "padcheck-model"}))
     with pytest.raises(ModelError, match="not a padcheck model"):
         padcheck.load_model(tmp_path)
+
+
+# -- patterns that may only start where their run starts -----------------------------------------
+# Each pattern below carries a lookbehind so that a long run that fails (a thousand dots without a
+# space after them, a line of blanks) is tried once rather than once per character; the lookbehind
+# must not change a single match. Each is checked against the plain pattern it replaced.
+
+def _run_patterns():
+    from padcheck import report, sentences
+    from padcheck.features import headings, repetition
+    from padcheck.parse import _ATX_CLOSE
+
+    return [
+        (sentences._BOUNDARY, r"[.!?…]+[\"'”’»)\]]*\s+|[。！？]+[」』”）]*", "finditer", ".!?… )”\n。」xA"),
+        (_ATX_CLOSE, r"[ \t]+#+[ \t]*$|^#+[ \t]*$", "search", " \t#x"),
+        (headings._EDGE_MARKUP, r"^[\s*_#\"“”'‘’]+|[\s*_\"“”'‘’]+$", "sub", " *_#\"”x"),
+        (headings._TRAILING, r"[\s?!.:;…]+$", "sub", " ?.:…x"),
+        (repetition._URL, r"\S*(?:https?://|www\.|pic\.twitter\.com/)\S*", "sub", "ahtps:/w. x"),
+        (report._GAP_BREAK, r"[ \t\f\v]*(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*[ \t\f\v]*", "finditer", " \t\r\nx"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_run_patterns_match_as_their_plain_versions(index, data) -> None:
+    import re
+
+    new, plain, method, alphabet = _run_patterns()[index]
+    old = re.compile(plain)
+    text = data.draw(st.text(alphabet=st.sampled_from(alphabet), max_size=40))
+    if method == "finditer":
+        assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)]
+    elif method == "search":
+        got, want = new.search(text), old.search(text)
+        assert (got and got.span()) == (want and want.span())
+    else:
+        assert new.sub("", text) == old.sub("", text)

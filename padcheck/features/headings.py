@@ -33,8 +33,10 @@ TEMPLATE_LEXICON = "heading_templates.tsv"
 
 _SLOT = r"\S.{0,99}?"  # one or more words, bounded so matching a heading stays cheap
 _NUMBERING = re.compile(r"^(?:\d{1,3}|[IVXivx]{1,5}|[A-Za-z])[.):]\s+")
-_EDGE_MARKUP = re.compile(r"^[\s*_#\"“”'‘’]+|[\s*_\"“”'‘’]+$")
-_TRAILING = re.compile(r"[\s?!.:;…]+$")
+# The trailing runs may only start where the run starts (the lookbehinds), so a long run in
+# the middle is tried once, not once per character: linear, and the same matches.
+_EDGE_MARKUP = re.compile(r"^[\s*_#\"“”'‘’]+|(?<![\s*_\"“”'‘’])[\s*_\"“”'‘’]+$")
+_TRAILING = re.compile(r"(?<![\s?!.:;…])[\s?!.:;…]+$")
 _COLON = re.compile(r"^[^:]{2,60}:\s+\S")
 _MAX_QUOTE = 80
 

@@ -84,7 +84,9 @@ NAME = "repetition"
 # and digit groups ("1,200"). Every repetition starts with a separator character, so matching
 # is linear (no backtracking).
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+|(?<=\d),\d+)*")
-_URL = re.compile(r"\S*(?:https?://|www\.|pic\.twitter\.com/)\S*")
+# Starts only at the start of a token (the lookbehind), so a long token without a link is
+# scanned once, not once per character.
+_URL = re.compile(r"(?<!\S)\S*(?:https?://|www\.|pic\.twitter\.com/)\S*")
 
 _BODY_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE})
 _SOURCE_KINDS = frozenset({BlockKind.SOCIAL_POST})
