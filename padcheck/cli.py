@@ -101,6 +101,7 @@ def _init_worker(model_path: str | None) -> None:
     from padcheck.model import default_model, load_model
 
     _WORKER_MODEL = load_model(model_path) if model_path else default_model()
+    _WORKER_MODEL.warm()  # derived tables built once here, and shared by forked workers
 
 
 def _worker_pool(jobs: int, model_path: str | None):
@@ -161,8 +162,8 @@ def _done_ids(path: Path) -> set[str]:
     return done
 
 
-def _scored_in_order(tasks: Iterator[tuple], pool, jobs: int) -> Iterator[dict]:
-    """Score tasks and yield their records in input order.
+def _scored_in_order(tasks: Iterator[tuple], pool, jobs: int) -> Iterator[tuple[bool, str]]:
+    """Score tasks and yield ``(failed, JSON line)`` of their records in input order.
 
     With a pool, chunks of ``_CHUNK`` records are submitted ahead of the one being written, at
     most ``_AHEAD`` chunks per worker, so workers never wait on a batch barrier and memory stays
@@ -170,7 +171,7 @@ def _scored_in_order(tasks: Iterator[tuple], pool, jobs: int) -> Iterator[dict]:
     """
     if pool is None:
         for task in tasks:
-            yield _score_record(task)
+            yield _json_line(_score_record(task))
         return
     from collections import deque
 
@@ -183,8 +184,13 @@ def _scored_in_order(tasks: Iterator[tuple], pool, jobs: int) -> Iterator[dict]:
         yield from window.popleft().get()
 
 
-def _score_chunk(chunk: list[tuple]) -> list[dict]:
-    return [_score_record(task) for task in chunk]
+def _score_chunk(chunk: list[tuple]) -> list[tuple[bool, str]]:
+    """``(failed, JSON line)`` of each task: records are serialised in the worker, in parallel."""
+    return [_json_line(_score_record(task)) for task in chunk]
+
+
+def _json_line(record: dict) -> tuple[bool, str]:
+    return "error" in record, json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _cmd_score(args) -> int:
@@ -220,9 +226,9 @@ def _cmd_score(args) -> int:
             yield rid, text, error, args.format, args.sentences, args.top, args.max_chars
 
     try:
-        for record in _scored_in_order(pending(), pool, args.jobs):
-            counts["failed" if "error" in record else "scored"] += 1
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for failed, line in _scored_in_order(pending(), pool, args.jobs):
+            counts["failed" if failed else "scored"] += 1
+            out.write(line)
             bar.update(1)
             if bar.n % _BATCH == 0:
                 out.flush()

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np
-from scipy import sparse
 
 from padcheck._compiled import speedups as _speedups
 from padcheck._text import lower_in_place
@@ -198,8 +197,9 @@ def document_frequencies(texts, bits: int = DEFAULT_BITS) -> np.ndarray:
     return np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
 
 
-def hashed_matrix(texts, bits: int = DEFAULT_BITS, idf: np.ndarray | None = None) -> sparse.csr_matrix:
-    """TF-IDF hashed feature matrix of ``texts`` (one row per text)."""
+def hashed_matrix(texts, bits: int = DEFAULT_BITS, idf: np.ndarray | None = None):
+    """TF-IDF hashed feature matrix of ``texts`` (one row per text), a ``scipy.sparse.csr_matrix``."""
+    from scipy import sparse  # training only: scoring never pays for importing scipy
     indptr, indices, data = [0], [], []
     for text in texts:
         idx, _, tf = ngram_positions(text, bits)
@@ -236,6 +236,10 @@ class LexicalScorer:
         if not np.array_equal(pairs, np.column_stack([idf, self.weights])):
             return None
         return np.ascontiguousarray(pairs)
+
+    def warm(self) -> None:
+        """Build the compiled loop's weight table now rather than on the first text."""
+        _ = self._pairs
 
     def _compiled_sums(self, text: str, starts: np.ndarray) -> np.ndarray | None:
         """Terms summed per sentence starting at ``starts`` by the compiled loop; ``None`` without it."""

@@ -72,6 +72,16 @@ class PadModel:
         z = (x - self.mean) / self.scale
         return {name: float(c) for name, c in zip(self.feature_names, z * self.coef, strict=True)}
 
+    def warm(self) -> PadModel:
+        """Build the tables scoring derives from the model now, not on the first text.
+
+        Worth calling before forking worker processes, so that they share one copy. Returns the
+        model itself.
+        """
+        if self.lexical is not None:
+            self.lexical.warm()
+        return self
+
     def logit_of(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated logits for a feature matrix (rows in ``feature_names`` order)."""
         return ((matrix - self.mean) / self.scale) @ self.coef + self.intercept
