@@ -154,10 +154,11 @@ def test_english_prose_is_supported() -> None:
     assert padcheck.score(PADDED).language_supported
 
 
-def test_scoring_does_not_import_scikit_learn() -> None:
+def test_scoring_does_not_import_scikit_learn_or_scipy() -> None:
     # Worker processes and one-off CLI calls start fast because only training and the estimators
-    # need scikit-learn; the lazy names still resolve.
+    # need scikit-learn and scipy; the lazy names still resolve.
     code = ("import sys, padcheck; padcheck.score('It rained on Tuesday.'); "
             "assert 'sklearn' not in sys.modules, 'scoring imported scikit-learn'; "
+            "assert 'scipy' not in sys.modules, 'scoring imported scipy'; "
             "assert callable(padcheck.train) and 'sklearn' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
