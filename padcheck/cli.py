@@ -226,11 +226,11 @@ def _cmd_score(args) -> int:
             yield rid, text, error, args.format, args.sentences, args.top, args.max_chars
 
     try:
-        for failed, line in _scored_in_order(pending(), pool, args.jobs):
+        for n, (failed, line) in enumerate(_scored_in_order(pending(), pool, args.jobs), 1):
             counts["failed" if failed else "scored"] += 1
             out.write(line)
             bar.update(1)
-            if bar.n % _BATCH == 0:
+            if n % _BATCH == 0:  # not bar.n: a disabled bar (no terminal) does not count
                 out.flush()
     finally:
         bar.close()
