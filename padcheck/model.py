@@ -16,6 +16,7 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -68,9 +69,13 @@ class PadModel:
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
         """Log-odds contribution of each feature (they sum, with ``intercept``, to the logit)."""
-        x = np.array([features[name] for name in self.feature_names], dtype=float)
-        z = (x - self.mean) / self.scale
-        return {name: float(c) for name, c in zip(self.feature_names, z * self.coef, strict=True)}
+        # ((x - mean) / scale) * coef per feature, in Python floats: the same IEEE operations as
+        # numpy's, without its per-call cost on a few dozen numbers.
+        return {name: (float(features[name]) - m) / s * c for name, m, s, c in self._standardisation}
+
+    @cached_property
+    def _standardisation(self) -> tuple[tuple[str, float, float, float], ...]:
+        return tuple(zip(self.feature_names, self.mean.tolist(), self.scale.tolist(), self.coef.tolist(), strict=True))
 
     def warm(self) -> PadModel:
         """Build the tables scoring derives from the model now, not on the first text.
@@ -78,6 +83,7 @@ class PadModel:
         Worth calling before forking worker processes, so that they share one copy. Returns the
         model itself.
         """
+        _ = self._standardisation
         if self.lexical is not None:
             self.lexical.warm()
         return self
