@@ -1,7 +1,8 @@
 /*
  * Compiled inner loops of padcheck: the lexical signal (padcheck/lexical.py) and the repetition
  * extractor's word table, n-gram statistics and near-duplicate search (padcheck/features/repetition.py),
- * and the counts of the English-prose check (padcheck/language.py).
+ * the sentence-final mark runs the sentence splitter decides on (padcheck/sentences.py) and the
+ * counts of the English-prose check (padcheck/language.py).
  *
  * ngram_counts(low, bits) computes exactly what the pure-Python path of
  * padcheck.lexical.ngram_positions computes from an already lower-cased text: the distinct hashed
@@ -824,6 +825,68 @@ done:
     return out;
 }
 
+/* ---- sentence-final mark runs (padcheck/sentences.py) --------------------------------------- */
+
+static inline int is_mark(Py_UCS4 ch) { return ch == '.' || ch == '!' || ch == '?' || ch == 0x2026; }
+
+static inline int is_closer(Py_UCS4 ch) {
+    return ch == '"' || ch == '\'' || ch == 0x201D || ch == 0x2019 || ch == 0x00BB || ch == ')' || ch == ']';
+}
+
+static inline int is_cjk_mark(Py_UCS4 ch) { return ch == 0x3002 || ch == 0xFF01 || ch == 0xFF1F; }
+
+static inline int is_cjk_closer(Py_UCS4 ch) { return ch == 0x300D || ch == 0x300F || ch == 0x201D || ch == 0xFF09; }
+
+/* (start, end) of each match of padcheck.sentences._BOUNDARY in text[start:end], in order:
+ * (?<![.!?…])[.!?…]+["'”’»)\]]*\s+|[。！？]+[」』”）]*   (the lookbehind sees before `start`) */
+static PyObject *boundary_marks(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "Unn:boundary_marks", &text, &start, &end)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (start < 0) start = 0;
+    if (end > n) end = n;
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    Py_ssize_t i = start;
+    while (i < end) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        Py_ssize_t j = i;
+        if (is_mark(ch)) {
+            if (i > 0 && is_mark(PyUnicode_READ(kind, data, i - 1))) {
+                i++;
+                continue;
+            }
+            while (j < end && is_mark(PyUnicode_READ(kind, data, j))) j++;
+            while (j < end && is_closer(PyUnicode_READ(kind, data, j))) j++;
+            Py_ssize_t k = j;
+            while (k < end && is_space(PyUnicode_READ(kind, data, k))) k++;
+            if (k == j) { /* no whitespace after the run: no boundary starts anywhere in it */
+                i++;
+                continue;
+            }
+            j = k;
+        } else if (is_cjk_mark(ch)) {
+            while (j < end && is_cjk_mark(PyUnicode_READ(kind, data, j))) j++;
+            while (j < end && is_cjk_closer(PyUnicode_READ(kind, data, j))) j++;
+        } else {
+            i++;
+            continue;
+        }
+        PyObject *span = Py_BuildValue("(nn)", i, j);
+        if (!span || PyList_Append(out, span) < 0) {
+            Py_XDECREF(span);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(span);
+        i = j;
+    }
+    return out;
+}
+
 /* ---- the English-prose check (padcheck/language.py) ----------------------------------------- */
 
 static inline int is_letter(Py_UCS4 ch) { /* [^\W\d_]: alphanumeric but not a decimal digit */
@@ -905,6 +968,8 @@ static PyMethodDef methods[] = {
      "ngram_repeats(ids, top_ns, dup_ns) -> (positions of the top n-gram per n, repeated-word masks per n)."},
     {"near_matches", near_matches, METH_VARARGS,
      "near_matches(ids, lengths, a, b, positions, min_gap, threshold, cap) -> (earlier set or -1, Jaccard) per set."},
+    {"boundary_marks", boundary_marks, METH_VARARGS,
+     "boundary_marks(text, start, end) -> [(start, end)] of the sentence-final mark runs in text[start:end]."},
     {"language_counts", language_counts, METH_VARARGS,
      "language_counts(low, text, function_words) -> (words, letters, function words, non-Latin letters, spaces, "
      "symbols)."},

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from padcheck._compiled import speedups as _speedups
+
 __all__ = ["split_sentences"]
 
 # A sentence-final mark run, optional closers, then the whitespace that follows.
@@ -21,6 +23,7 @@ __all__ = ["split_sentences"]
 # space after it is then scanned once, not once per dot.
 _BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*\s+|[。！？]+[」』”）]*")
 _WORD_BEFORE = re.compile(r"\S+$")
+_LETTER_DOTS = re.compile(r"(?:[a-z]\.){2,}")  # "u.s.", "a.m."
 _FIRST_WORD = re.compile(r"[\"'“‘«(\[]*([^\s\"'“‘«(\[]*)")
 
 
@@ -44,16 +47,13 @@ def _is_boundary(text: str, region_start: int, mark_start: int, next_start: int)
     """Whether the mark run beginning at ``mark_start`` ends a sentence."""
     if next_start >= len(text):
         return True
-    nxt = text[next_start]
-    if nxt.islower():
+    if text[next_start].islower():
         return False  # "e.g. this", "... and then", "Inc. said"
-    # Look at most 64 characters either side, so one decision costs O(1) however long the text.
-    first = _FIRST_WORD.match(text, next_start, next_start + 64).group(1)
-    mark = text[mark_start]
-    if mark != ".":
+    if text[mark_start] != ".":
         return True  # "!", "?" and "…" followed by a capital or digit
     if text.startswith("...", mark_start) and not text.startswith("....", mark_start):
         return True  # ellipsis followed by a capital: a new sentence
+    # Look at most 64 characters either side, so one decision costs O(1) however long the text.
     before = _WORD_BEFORE.search(text, max(0, mark_start - 64), mark_start + 1)
     if before is None:
         return True
@@ -63,8 +63,9 @@ def _is_boundary(text: str, region_start: int, mark_start: int, next_start: int)
         return False
     if len(word) == 2 and word[0].isalpha() and before.group(0)[-2].isupper():
         return False  # an initial: "J. Smith"
-    if word in maybe or re.fullmatch(r"(?:[a-z]\.){2,}", word):
+    if word in maybe or _LETTER_DOTS.fullmatch(word):
         # "U.S.", "Inc.", "a.m." end a sentence only when a typical sentence opener follows.
+        first = _FIRST_WORD.match(text, next_start, next_start + 64).group(1)
         return first.lower() in starters
     if word[:-1].isdigit() and len(word) <= 4 and before.start() <= region_start:
         return False  # a list marker "1." at the very start
@@ -96,10 +97,14 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         end = len(text)
     spans: list[tuple[int, int]] = []
     cursor = start
-    for m in _BOUNDARY.finditer(text, start, end):
-        if _is_boundary(text, start, m.start(), m.end()):
-            _append_trimmed(text, cursor, m.end(), spans)
-            cursor = m.end()
+    if _speedups is not None:
+        marks = _speedups.boundary_marks(text, start, end)
+    else:
+        marks = [m.span() for m in _BOUNDARY.finditer(text, start, end)]
+    for mark_start, mark_end in marks:
+        if _is_boundary(text, start, mark_start, mark_end):
+            _append_trimmed(text, cursor, mark_end, spans)
+            cursor = mark_end
     _append_trimmed(text, cursor, end, spans)
     return spans
 

@@ -256,3 +256,13 @@ def test_substrings_refuse_spans_outside_the_text() -> None:
         lexical._speedups.substrings("abc", one, np.ones(2, dtype=np.int64))
     with pytest.raises(TypeError):
         lexical._speedups.vocab_ids(("a", "b"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(".!?…\"'”’»)] \n\tA。！？」』）x"), max_size=40), st.data())
+def test_boundary_marks_match_the_regular_expression(text: str, data) -> None:
+    from padcheck.sentences import _BOUNDARY
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert lexical._speedups.boundary_marks(text, start, end) == [m.span() for m in _BOUNDARY.finditer(text, start, end)]
