@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 
 from padcheck.scoring import DEFAULT_MAX_CHARS
@@ -22,7 +22,8 @@ __all__ = ["main", "build_parser"]
 
 _FORMATS = ["auto", "text", "markdown", "html"]
 _BATCH = 256  # output is flushed every _BATCH records
-_CHUNK = 16  # records per task sent to a worker
+_CHUNK = 64  # records per task sent to a worker, at most
+_CHUNK_CHARS = 1 << 18  # characters per task, at most (one longer record makes a task alone)
 _AHEAD = 4  # chunks in flight per worker
 
 
@@ -177,11 +178,24 @@ def _scored_in_order(tasks: Iterator[tuple], pool, jobs: int) -> Iterator[tuple[
 
     window: deque = deque()
     while True:
-        while len(window) < _AHEAD * jobs and (chunk := list(islice(tasks, _CHUNK))):
+        while len(window) < _AHEAD * jobs and (chunk := _next_chunk(tasks)):
             window.append(pool.apply_async(_score_chunk, (chunk,)))
         if not window:
             return
         yield from window.popleft().get()
+
+
+def _next_chunk(tasks: Iterator[tuple]) -> list[tuple]:
+    """The next tasks for one worker: up to ``_CHUNK`` records or ``_CHUNK_CHARS`` characters of
+    text, so the records in flight stay bounded in memory whatever their sizes."""
+    chunk: list[tuple] = []
+    chars = 0
+    for task in tasks:
+        chunk.append(task)
+        chars += len(task[1] or "")
+        if len(chunk) >= _CHUNK or chars >= _CHUNK_CHARS:
+            break
+    return chunk
 
 
 def _score_chunk(chunk: list[tuple]) -> list[tuple[bool, str]]:
