@@ -169,3 +169,15 @@ def test_stdin_json_lines_are_streamed_record_by_record() -> None:
     proc = subprocess.run([sys.executable, "-m", "padcheck", "score", "-"], input=lines, capture_output=True,
                           text=True, check=True)
     assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["x", "y"]
+
+
+def test_worker_tasks_are_bounded_by_records_and_characters(monkeypatch) -> None:
+    from padcheck import cli
+
+    monkeypatch.setattr(cli, "_CHUNK", 3)
+    monkeypatch.setattr(cli, "_CHUNK_CHARS", 10)
+    tasks = iter([(str(i), text, None) for i, text in enumerate(["ab", "cd", "ef", "gh", "x" * 25, None, "ij", "k" * 9])])
+    chunks = []
+    while chunk := cli._next_chunk(tasks):
+        chunks.append([t[0] for t in chunk])
+    assert chunks == [["0", "1", "2"], ["3", "4"], ["5", "6", "7"]]  # every record once, in order
