@@ -101,3 +101,12 @@ def test_run_patterns_match_as_their_plain_versions(index, data) -> None:
         assert (got and got.span()) == (want and want.span())
     else:
         assert new.sub("", text) == old.sub("", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n\t\u00a0."), max_size=400), st.integers(2, 90))
+def test_quote_equals_collapsing_the_whole_text(text: str, limit: int) -> None:
+    from padcheck.features.base import quote
+
+    plain = " ".join(text.split())
+    assert quote(text, limit) == (plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…")

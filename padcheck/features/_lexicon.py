@@ -84,6 +84,8 @@ class PhraseMatcher:
         if self._empty:
             return []
         end = len(text) if end is None else end
+        if folded is None and start == 0 and end == len(text):
+            folded = fold_text(text)
         if folded is not None and len(folded) == len(text):
             offset, lo, hi = 0, start, end
         else:

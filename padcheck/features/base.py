@@ -99,5 +99,11 @@ def _sentence_starts(doc: Document) -> list[int]:
 
 def quote(text: str, limit: int = 80) -> str:
     """Matched text for a reason message: on one line, cut to ``limit`` characters with "…"."""
+    if len(text) > 4 * limit:
+        # Collapsing whitespace in a prefix gives a prefix of the collapsed text, so when the
+        # prefix alone is too long the message is the same, without splitting a long span.
+        head = " ".join(text[:4 * limit].split())
+        if len(head) > limit:
+            return head[: limit - 1].rstrip() + "…"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
