@@ -110,3 +110,13 @@ def test_quote_equals_collapsing_the_whole_text(text: str, limit: int) -> None:
 
     plain = " ".join(text.split())
     assert quote(text, limit) == (plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…")
+
+
+def test_whole_text_lower_casing_answers_each_text_in_turn() -> None:
+    from padcheck._text import lower_in_place
+
+    first, other = "It’s Raining", "İstanbul"  # the second cannot be lower-cased in place
+    for _ in range(2):
+        assert lower_in_place(first) == "it's raining"
+        assert lower_in_place(other) is None
+    assert lower_in_place("".join(["It’s", " Raining"])) == "it's raining"  # equal, not the same object
