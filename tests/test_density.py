@@ -176,3 +176,13 @@ def test_mattr_matches_the_sliding_window_definition():
         assert mattr(words, window) == _reference_mattr(words, window)
         ids = np.unique(np.array(words), return_inverse=True)[1].astype(np.uint64)
         assert mattr(ids, window) == _reference_mattr(words, window)
+
+
+def test_compression_is_judged_on_the_first_million_characters() -> None:
+    from padcheck.features.density import _COMPRESSION_SAMPLE, compression_ratio
+
+    head = "".join(f"line {i} of a long and varied log, checksum {i * 7919 % 10007}\n" for i in range(30000))
+    head = head[:_COMPRESSION_SAMPLE]
+    assert len(head) == _COMPRESSION_SAMPLE
+    assert compression_ratio(head + "x" * 5_000_000) == compression_ratio(head)
+    assert compression_ratio("x" * 5_000_000) < 0.01

@@ -46,6 +46,7 @@ __all__ = ["DensityExtractor", "cv", "mattr"]
 
 NAME = "density"
 
+_COMPRESSION_SAMPLE = 1_000_000  # characters compressed at most: level 9 costs about 60 ns a byte
 _REPETITION = RepetitionExtractor()  # its stemming defaults define "near duplicate" here too
 _SPECS = (
     ("information_density", "share of body words in sentences that are not (near-)duplicates and cite a specific "
@@ -54,7 +55,8 @@ _SPECS = (
     ("sentence_length_mean", "mean words per body sentence / sentence_length_scale, clipped", "[0, 1]"),
     ("sentence_length_cv", "coefficient of variation of words per body sentence (burstiness), clipped", "[0, 3]"),
     ("paragraph_length_cv", "coefficient of variation of words per paragraph, clipped", "[0, 3]"),
-    ("compression_ratio", "zlib-compressed size / UTF-8 size of the text, clipped (lower = more redundant)",
+    ("compression_ratio", "zlib-compressed size / UTF-8 size of the text (its first million characters), clipped "
+                          "(lower = more redundant)",
      "[0, 1]"),
     ("mean_word_length", "mean characters per word, clipped", "[0, 20]"),
     ("heading_share", "share of sentences that are headings", "[0, 1]"),
@@ -128,8 +130,10 @@ def cv(values: list[int] | np.ndarray) -> float:
 
 
 def compression_ratio(text: str) -> float:
-    """zlib (level 9) compressed size over UTF-8 size; 0 for empty text."""
-    raw = text.encode("utf-8", "surrogatepass")  # lone surrogates must not raise
+    """zlib (level 9) compressed size over UTF-8 size of the text's first ``_COMPRESSION_SAMPLE``
+    characters (the default ``max_chars`` of scoring; longer texts are judged on a sample, as the
+    language check is); 0 for empty text."""
+    raw = text[:_COMPRESSION_SAMPLE].encode("utf-8", "surrogatepass")  # lone surrogates must not raise
     if not raw:
         return 0.0
     return len(zlib.compress(raw, 9)) / len(raw)
