@@ -46,7 +46,6 @@ DEFAULT_BITS = 19
 LEXICAL_SCHEME = "tokpunct12+char36-sublinear-tfidf-nblr"
 _CHAR_NS = (3, 4, 5, 6)
 _CACHE_LIMIT = 500_000
-_COMPILED_MAX_BITS = 26  # the compiled tables hold 2**(bits + 1) slots
 _DENSE_FROM = 1 << 18  # n-gram occurrences from which counting beats sorting
 _BLOCK = 1 << 15  # characters hashed at once in a long document
 _token_cache: dict[str, int] = {}
@@ -140,7 +139,7 @@ def ngram_positions(text: str, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np
     the reference it must agree with.
     """
     low = _lowered(text)
-    if _speedups is not None and bits <= _COMPILED_MAX_BITS:
+    if _speedups is not None and bits <= _speedups.MAX_BITS:
         idx, first, counts = _speedups.ngram_counts(low, bits)
         return np.frombuffer(idx, dtype=np.int64), np.frombuffer(first, dtype=np.int64), np.frombuffer(counts)
     return _ngram_positions_numpy(low, bits)
@@ -229,7 +228,7 @@ class LexicalScorer:
         """Per feature, its inverse document frequency and its weight side by side as float32, the
         precision of model files (the compiled loop then reads one small table); ``None`` without
         the compiled loop or when the weights are not float32 values (a model being trained)."""
-        if _speedups is None or self.bits > _COMPILED_MAX_BITS:
+        if _speedups is None or self.bits > _speedups.MAX_BITS:
             return None
         idf = np.ones(len(self.weights)) if self.idf is None else self.idf
         pairs = np.column_stack([idf, self.weights]).astype(np.float32)
