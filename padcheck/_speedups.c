@@ -1,8 +1,9 @@
 /*
  * Compiled inner loops of padcheck: the lexical signal (padcheck/lexical.py) and the repetition
  * extractor's word table, n-gram statistics and near-duplicate search (padcheck/features/repetition.py),
- * the sentence-final mark runs the sentence splitter decides on (padcheck/sentences.py) and the
- * counts of the English-prose check (padcheck/language.py).
+ * the sentence-final mark runs the sentence splitter decides on (padcheck/sentences.py), the
+ * counts of the English-prose check (padcheck/language.py) and two per-word loops of the density
+ * extractor (padcheck/features/density.py).
  *
  * ngram_counts(low, bits) computes exactly what the pure-Python path of
  * padcheck.lexical.ngram_positions computes from an already lower-cased text: the distinct hashed
@@ -951,6 +952,74 @@ static PyObject *language_counts(PyObject *self, PyObject *args) {
     return Py_BuildValue("(LLLLLL)", words, letters, function, non_latin, spaces, symbols);
 }
 
+/* Per span start: 1 where text[start] is upper-case (str.isupper of that one character), else 0. */
+static PyObject *upper_initials(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer starts;
+    if (!PyArg_ParseTuple(args, "Uy*:upper_initials", &text, &starts)) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = starts.len / 8, len = PyUnicode_GET_LENGTH(text);
+    const int64_t *a = (const int64_t *)starts.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (starts.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "upper_initials: starts must be an int64 array");
+        goto done;
+    }
+    if (!(out = PyByteArray_FromStringAndSize(NULL, n))) goto done;
+    char *flag = PyByteArray_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (a[i] < 0 || a[i] >= len) {
+            PyErr_SetString(PyExc_ValueError, "upper_initials: a start lies outside the text");
+            Py_CLEAR(out);
+            goto done;
+        }
+        flag[i] = Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, a[i])) ? 1 : 0;
+    }
+done:
+    PyBuffer_Release(&starts);
+    return out;
+}
+
+/* Sum over the windows [t, t + window) of `ids` (non-negative 64-bit integers below `bound`) of
+ * their number of distinct ids: position j is counted in every window that holds j but not the
+ * previous occurrence of ids[j] (padcheck.features.density.mattr, n > window). */
+static PyObject *window_types(PyObject *self, PyObject *args) {
+    Py_buffer ids_buf;
+    Py_ssize_t window, bound;
+    if (!PyArg_ParseTuple(args, "y*nn:window_types", &ids_buf, &window, &bound)) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = ids_buf.len / 8;
+    const uint64_t *ids = (const uint64_t *)ids_buf.buf;
+    int64_t *last = NULL;
+    if (ids_buf.len % 8 || window < 1 || bound < 0) {
+        PyErr_SetString(PyExc_ValueError, "window_types: ids must be a 64-bit array, window >= 1, bound >= 0");
+        goto done;
+    }
+    if (!(last = PyMem_Malloc(((size_t)bound + 1) * sizeof(int64_t)))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k <= bound; k++) last[k] = -1;
+    long long total = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (ids[j] >= (uint64_t)bound) {
+            PyErr_SetString(PyExc_ValueError, "window_types: an id is not below bound");
+            goto done;
+        }
+        int64_t lo = last[ids[j]] + 1, hi = j < n - window ? j : n - window;
+        if (j - window + 1 > lo) lo = j - window + 1;
+        if (lo < 0) lo = 0;
+        if (hi >= lo) total += hi - lo + 1;
+        last[ids[j]] = j;
+    }
+    out = PyLong_FromLongLong(total);
+done:
+    PyMem_Free(last);
+    PyBuffer_Release(&ids_buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"ngram_counts", ngram_counts, METH_VARARGS,
      "ngram_counts(low, bits) -> (indices, first offsets, counts) as bytearrays of int64, int64, float64.\n\n"
@@ -973,6 +1042,10 @@ static PyMethodDef methods[] = {
     {"language_counts", language_counts, METH_VARARGS,
      "language_counts(low, text, function_words) -> (words, letters, function words, non-Latin letters, spaces, "
      "symbols)."},
+    {"upper_initials", upper_initials, METH_VARARGS,
+     "upper_initials(text, starts) -> bytearray: 1 where the character at each int64 start is upper-case."},
+    {"window_types", window_types, METH_VARARGS,
+     "window_types(ids, window, bound) -> sum over the windows of ids of their number of distinct ids."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -266,3 +266,39 @@ def test_boundary_marks_match_the_regular_expression(text: str, data) -> None:
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     assert lexical._speedups.boundary_marks(text, start, end) == [m.span() for m in _BOUNDARY.finditer(text, start, end)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=2, max_size=80), st.integers(1, 12))
+def test_window_types_match_the_numpy_path(words: list[int], window: int) -> None:
+    from padcheck.features.density import _window_types_numpy
+
+    ids = np.asarray(words, dtype=np.uint64)
+    if len(ids) <= window:
+        window = len(ids) - 1
+    bound = int(ids.max()) + 1
+    assert lexical._speedups.window_types(ids, window, bound) == _window_types_numpy(ids, window)
+    # By definition: slide the window one word at a time.
+    assert _window_types_numpy(ids, window) == sum(len(set(words[t:t + window])) for t in range(len(words) - window + 1))
+
+
+def test_window_types_refuses_ids_out_of_bound() -> None:
+    with pytest.raises(ValueError, match="bound"):
+        lexical._speedups.window_types(np.asarray([0, 5, 1], dtype=np.uint64), 2, 5)
+    with pytest.raises(ValueError, match="window"):
+        lexical._speedups.window_types(np.zeros(3, dtype=np.uint64), 0, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), min_size=1, max_size=60), st.data())
+def test_upper_initials_match_str_isupper(text: str, data) -> None:
+    starts = np.asarray(data.draw(st.lists(st.integers(0, len(text) - 1), max_size=12)), dtype=np.int64)
+    got = np.frombuffer(lexical._speedups.upper_initials(text, starts), dtype=bool).tolist()
+    assert got == [text[a].isupper() for a in starts.tolist()]
+
+
+def test_upper_initials_refuses_starts_outside_the_text() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        lexical._speedups.upper_initials("abc", np.asarray([3], dtype=np.int64))
+    with pytest.raises(ValueError, match="int64"):
+        lexical._speedups.upper_initials("abc", b"abc")

@@ -37,6 +37,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from padcheck._compiled import speedups as _speedups
 from padcheck.document import BlockKind, Document
 from padcheck.features._lexicon import load_lexicon
 from padcheck.features.base import Extraction, FeatureSpec
@@ -96,7 +97,21 @@ def mattr(words: list[str] | np.ndarray, window: int) -> float:
         return 0.0
     if n <= window:
         return len(set(words if isinstance(words, list) else words.tolist())) / n
-    ids = _as_ids(words)
+    return _window_types(_as_ids(words), window) / ((n - window + 1) * window)
+
+
+def _window_types(ids: np.ndarray, window: int) -> int:
+    """Sum over the windows of ``window`` ids (``len(ids) > window``) of their number of distinct ids."""
+    n = len(ids)
+    if _speedups is not None and ids.dtype.itemsize == 8 and ids.dtype.kind in "iu" and ids.min() >= 0:
+        bound = int(ids.max()) + 1
+        if bound <= 4 * n:  # word ids (what padcheck passes): a table of bound entries is cheap
+            return _speedups.window_types(np.ascontiguousarray(ids), window, bound)
+    return _window_types_numpy(ids, window)
+
+
+def _window_types_numpy(ids: np.ndarray, window: int) -> int:
+    n = len(ids)
     order = np.argsort(ids, kind="stable")  # equal words together, in text order
     prev = np.full(n, -1, dtype=np.int64)
     same = ids[order[1:]] == ids[order[:-1]]
@@ -105,8 +120,7 @@ def mattr(words: list[str] | np.ndarray, window: int) -> float:
     # Window t covers [t, t + window - 1], t = 0 .. n - window.
     lo = np.maximum(np.maximum(prev + 1, j - window + 1), 0)
     hi = np.minimum(j, n - window)
-    total = int(np.maximum(hi - lo + 1, 0).sum())
-    return total / ((n - window + 1) * window)
+    return int(np.maximum(hi - lo + 1, 0).sum())
 
 
 def _as_ids(words: list[str] | np.ndarray) -> np.ndarray:
@@ -301,6 +315,13 @@ def _numeric_words(vocab: list[str], number_words: frozenset[str]) -> np.ndarray
     return numeric
 
 
+def _upper_initials(text: str, starts: np.ndarray) -> np.ndarray:
+    """Per word start (int64 offsets into ``text``): whether its first character is upper-case."""
+    if _speedups is not None:
+        return np.frombuffer(_speedups.upper_initials(text, np.ascontiguousarray(starts, dtype=np.int64)), dtype=bool)
+    return np.fromiter(map(str.isupper, map(text.__getitem__, starts.tolist())), dtype=bool, count=len(starts))
+
+
 def _word_flags(shared: SharedAnalysis) -> dict[str, np.ndarray]:
     """Boolean word properties, computed once per document and kept in its shared analysis.
 
@@ -320,9 +341,7 @@ def _word_flags(shared: SharedAnalysis) -> dict[str, np.ndarray]:
             "first_person": np.fromiter(map(first_person.__contains__, vocab), dtype=bool, count=len(vocab)),
             "second_person": np.fromiter(map(second_person.__contains__, vocab), dtype=bool, count=len(vocab)),
             "numeric": _numeric_words(vocab, number_words),
-            "upper": np.fromiter(
-                map(str.isupper, map(text.__getitem__, shared.starts.tolist())), dtype=bool, count=len(shared.starts),
-            ),
+            "upper": _upper_initials(text, shared.starts),
         }
         cache["density.flags"] = flags
     return flags

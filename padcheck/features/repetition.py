@@ -256,11 +256,8 @@ class SharedAnalysis:
         self._n_text_words = len(starts)
         self._starts_list, self._ends_list = starts, ends
         sentences = doc.sentences
-        sent_ranges = self._ranges(
-            s_arr, e_arr,
-            np.fromiter((s.start for s in sentences), dtype=np.int64, count=len(sentences)),
-            np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences)),
-        )
+        locate = self.locate
+        sent_ranges = [locate(s.start, s.end) for s in sentences]
         # Extra words (re-matched in a straddled span) are appended to these lists.
         self.sentence_ranges = [
             r if r is not None else self._append(s.start, s.end, starts, ends, words)
@@ -300,21 +297,6 @@ class SharedAnalysis:
         self.words = words
         self.vocab, self.ids = _vocabulary(words)
         self._cache: dict = {}
-
-    @staticmethod
-    def _ranges(s_arr, e_arr, a: np.ndarray, b: np.ndarray) -> list[tuple[int, int] | None]:
-        """Table range of the whole-text words inside each span ``[a, b)``; ``None`` where one straddles an end."""
-        n = len(s_arr)
-        lo = np.searchsorted(s_arr, a, "left")  # first word starting at or after a
-        hi = np.maximum(np.searchsorted(e_arr, b, "right"), lo)  # past the last word ending by b
-        before = np.zeros(len(a), dtype=bool)
-        has_prev = lo > 0
-        before[has_prev] = e_arr[lo[has_prev] - 1] > a[has_prev]
-        after = np.zeros(len(a), dtype=bool)
-        has_next = hi < n
-        after[has_next] = s_arr[hi[has_next]] < b[has_next]
-        bad = (before | after).tolist()
-        return [None if x else (lo_, hi_) for lo_, hi_, x in zip(lo.tolist(), hi.tolist(), bad, strict=True)]
 
     def locate(self, start: int, end: int) -> tuple[int, int] | None:
         """Table range of ``word_spans(text, start, end)``, or ``None`` when a whole-text word straddles an end."""
@@ -905,7 +887,8 @@ class RepetitionExtractor:
 
     def _ngrams(self, shared, features, evidence) -> None:
         text = shared.text
-        stream = [pos for pos, u in enumerate(shared.units) if u.role != "code"]
+        roles = [u.role for u in shared.units]
+        stream = [pos for pos, role in enumerate(roles) if role != "code"]
         if not stream:
             return
         ranges = np.asarray([shared.unit_ranges[pos] for pos in stream], dtype=np.int64).reshape(-1, 2)
@@ -920,9 +903,13 @@ class RepetitionExtractor:
         ids = shared.ids[index]
         starts, ends = shared.starts[index], shared.ends[index]
         lengths = ends - starts
-        is_source = np.fromiter((shared.units[pos].role == "source" for pos in stream), dtype=bool, count=len(stream))
-        counted = ~is_source[owner_arr]
-        total = float(lengths[counted].sum())
+        if "source" in roles:
+            is_source = np.fromiter((roles[pos] == "source" for pos in stream), dtype=bool, count=len(stream))
+            counted = ~is_source[owner_arr]
+            total = float(lengths[counted].sum())
+        else:  # the usual case: every word counts
+            counted = None
+            total = float(lengths.sum())
         if total <= 0:
             return
         units = [shared.units[pos] for pos in stream]
@@ -955,15 +942,18 @@ class RepetitionExtractor:
                     f"most frequent {n}-word phrase '{quote(text[a:b], _MESSAGE_CHARS)}' ({frac:.0%} of the text)",
                     f"{NAME}.top_{n}gram_frac",
                 ))
-        cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
-        cut_list = cuts.tolist()
+        cuts = cut_list = None
         for n in _DUP_NS:
             mask = dup_masks[n]
-            features[f"{NAME}.dup_{n}gram_frac"] = min(float(lengths[mask & counted].sum()) / total, 1.0)
+            features[f"{NAME}.dup_{n}gram_frac"] = min(
+                float(lengths[mask if counted is None else mask & counted].sum()) / total, 1.0)
             runs = _runs(mask)
             if not runs:
                 continue
             s_list, e_list, owner = located()
+            if cuts is None:
+                cuts = np.flatnonzero(np.diff(owner_arr)) + 1  # word positions where a new unit starts
+                cut_list = cuts.tolist()
             # Evidence: each run of repeated words, cut at sentence boundaries (one searchsorted for all runs).
             run_arr = np.asarray(runs, dtype=np.int64)
             first_cut = np.searchsorted(cuts, run_arr[:, 0], "right").tolist()
