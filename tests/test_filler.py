@@ -280,3 +280,22 @@ def test_one_pass_over_spans_finds_what_each_span_finds(text: str, cuts: list[in
     for lexicon in (PHRASE_LEXICON, VOCAB_LEXICON):
         m = matcher(lexicon)
         assert m.find_in_spans(text, spans, folded=folded) == [m.find(text, a, b, folded=folded) for a, b in spans]
+
+
+_SHARED_PIECES = [*_PIECES, "Click here", "subscribe", "As an AI language model", "Here is", "free shipping", "İ"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_SHARED_PIECES), max_size=40).map("".join), st.lists(st.integers(0, 80), max_size=8))
+def test_the_shared_document_pass_finds_what_each_lexicon_finds(text: str, cuts: list[int]) -> None:
+    from padcheck.features._lexicon import _DOCUMENT_LEXICONS, document_matches
+    from padcheck.parse import parse
+
+    points = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    spans = [(a, b) for a, b in zip(points, points[1:], strict=False) if b > a][::2]
+    doc = parse(text, "text")
+    assert len(_DOCUMENT_LEXICONS) >= 4  # filler (2), promo and prompt declare theirs
+    for lexicon in _DOCUMENT_LEXICONS:
+        m = matcher(lexicon)
+        assert document_matches(doc, lexicon) == m.find(text)
+        assert document_matches(doc, lexicon, spans) == m.find_in_spans(text, spans, folded=fold_text(text))

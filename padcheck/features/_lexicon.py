@@ -16,8 +16,12 @@ from importlib import resources
 import ahocorasick
 
 from padcheck._text import lower_in_place
+from padcheck.document import Document
 
-__all__ = ["LexiconEntry", "PhraseMatch", "PhraseMatcher", "fold_text", "load_lexicon", "matcher"]
+__all__ = [
+    "LexiconEntry", "PhraseMatch", "PhraseMatcher", "document_lexicon", "document_matches", "fold_text",
+    "load_lexicon", "matcher",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +69,14 @@ class PhraseMatcher:
 
     def __init__(self, entries: tuple[LexiconEntry, ...]) -> None:
         self.entries = entries
-        self._automaton = ahocorasick.Automaton()
+        # Folded phrase -> (its length, the entry of highest weight spelled so).
+        self._keys: dict[str, tuple[int, LexiconEntry]] = {}
         for entry in entries:
             key = _fold(entry.phrase)
-            existing = self._automaton.get(key, None)
+            existing = self._keys.get(key)
             if existing is None or entry.weight > existing[1].weight:
-                self._automaton.add_word(key, (len(key), entry))
-        self._empty = not entries
-        if not self._empty:
-            self._automaton.make_automaton()
+                self._keys[key] = (len(key), entry)
+        self._automaton = _automaton(self._keys)
 
     def find(self, text: str, start: int = 0, end: int | None = None, *, folded: str | None = None) -> list[PhraseMatch]:
         """Non-overlapping matches in ``text[start:end]``, in order; spans index ``text``.
@@ -81,7 +84,7 @@ class PhraseMatcher:
         ``folded`` is :func:`fold_text` of the whole ``text``, for callers that search many spans
         of one text: it is folded once instead of once per span.
         """
-        if self._empty:
+        if self._automaton is None:
             return []
         end = len(text) if end is None else end
         if folded is None and start == 0 and end == len(text):
@@ -93,36 +96,117 @@ class PhraseMatcher:
             folded = _fold(text[start:end])
             if len(folded) != end - start:  # lower-casing changed a length ("İ"): fold char by char
                 folded = "".join(c if len(c.lower()) != 1 else _fold(c) for c in text[start:end])
-        found: list[PhraseMatch] = []
-        for last, (size, entry) in self._automaton.iter(folded, lo, hi):
-            a = last - size + 1
-            if _bounded(folded, a, last + 1, lo, hi):
-                found.append(PhraseMatch(offset + a, offset + last + 1, entry))
-        return _leftmost_longest(found)
+        return _within(self._candidates(folded, lo, hi), folded, lo, hi, offset)
 
     def find_in_spans(self, text: str, spans: list[tuple[int, int]], *, folded: str | None = None,
                       ) -> list[list[PhraseMatch]]:
         """``[self.find(text, a, b, folded=folded) for a, b in spans]`` for spans in text order
-        that do not overlap, with one pass of the automaton over the whole text.
-
-        Every phrase occurrence inside a span is also an occurrence in the whole text, so the
-        whole-text pass finds each span's candidates; the word-boundary test and the choice
-        between overlapping matches are then made within the span, as ``find`` makes them.
-        """
-        if folded is None or len(folded) != len(text) or self._empty or not spans:
+        that do not overlap, with one pass of the automaton over the whole text."""
+        if folded is None or len(folded) != len(text) or self._automaton is None or not spans:
             return [self.find(text, a, b, folded=folded) for a, b in spans]
-        starts = [a for a, _ in spans]
-        per_span: list[list[PhraseMatch]] = [[] for _ in spans]
-        first, last_end = spans[0][0], spans[-1][1]
-        for last, (size, entry) in self._automaton.iter(folded, first, last_end):
-            a, b = last - size + 1, last + 1
-            k = bisect.bisect_right(starts, a) - 1
-            if k < 0:
-                continue
-            lo, hi = spans[k]
-            if b <= hi and _bounded(folded, a, b, lo, hi):
-                per_span[k].append(PhraseMatch(a, b, entry))
-        return [_leftmost_longest(found) if found else found for found in per_span]
+        return _in_spans(self._candidates(folded, spans[0][0], spans[-1][1]), folded, spans)
+
+    def _candidates(self, folded: str, lo: int, hi: int) -> list[tuple[int, int, LexiconEntry]]:
+        """``(start, end, entry)`` of every phrase occurrence inside ``folded[lo:hi]``, boundaries unchecked."""
+        return [(last - size + 1, last + 1, entry) for last, (size, entry) in self._automaton.iter(folded, lo, hi)]
+
+
+def _automaton(keys: dict[str, object]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton mapping each key to its value; ``None`` when there is no key."""
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, value in keys.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
+
+
+def _within(candidates, folded: str, lo: int, hi: int, offset: int = 0) -> list[PhraseMatch]:
+    """The matches of ``find`` in ``folded[lo:hi]`` among phrase occurrences found there."""
+    found = [PhraseMatch(offset + a, offset + b, entry) for a, b, entry in candidates if _bounded(folded, a, b, lo, hi)]
+    return _leftmost_longest(found)
+
+
+def _in_spans(candidates, folded: str, spans: list[tuple[int, int]]) -> list[list[PhraseMatch]]:
+    """The matches of ``find`` in each span among phrase occurrences in the whole text.
+
+    Every phrase occurrence inside a span is also an occurrence in the whole text, so the
+    whole-text occurrences hold each span's candidates; the word-boundary test and the choice
+    between overlapping matches are then made within the span, as ``find`` makes them.
+    """
+    starts = [a for a, _ in spans]
+    per_span: list[list[PhraseMatch]] = [[] for _ in spans]
+    for a, b, entry in candidates:
+        k = bisect.bisect_right(starts, a) - 1
+        if k < 0:
+            continue
+        lo, hi = spans[k]
+        if b <= hi and _bounded(folded, a, b, lo, hi):
+            per_span[k].append(PhraseMatch(a, b, entry))
+    return [_leftmost_longest(found) if found else found for found in per_span]
+
+
+# ---------------------------------------------------------------------------------------------
+# One pass over a document for every lexicon matched against whole documents
+
+#: Lexicon files that extractors match against whole documents, declared (at import) with
+#: :func:`document_lexicon`. :func:`document_matches` finds the phrases of all of them in one
+#: automaton pass per document instead of one pass per lexicon.
+_DOCUMENT_LEXICONS: list[str] = []
+
+
+def document_lexicon(filename: str) -> str:
+    """Declare that ``filename`` is matched against whole documents; returns ``filename``."""
+    if filename not in _DOCUMENT_LEXICONS:
+        _DOCUMENT_LEXICONS.append(filename)
+        _document_automaton.cache_clear()
+    return filename
+
+
+@cache
+def _document_automaton() -> tuple[tuple[str, ...], ahocorasick.Automaton | None]:
+    """The declared lexicons and one automaton over all their phrases (value: every
+    ``(lexicon position, length, entry)`` spelled so)."""
+    names = tuple(_DOCUMENT_LEXICONS)
+    merged: dict[str, list[tuple[int, int, LexiconEntry]]] = {}
+    for i, name in enumerate(names):
+        for key, (size, entry) in matcher(name)._keys.items():
+            merged.setdefault(key, []).append((i, size, entry))
+    return names, _automaton({key: tuple(value) for key, value in merged.items()})
+
+
+def document_matches(doc: Document, filename: str, spans: list[tuple[int, int]] | None = None,
+                     ) -> list[PhraseMatch] | list[list[PhraseMatch]]:
+    """``matcher(filename).find(doc.text)``, or with ``spans`` ``.find_in_spans(doc.text, spans)``.
+
+    For a lexicon declared with :func:`document_lexicon`, the phrase occurrences come from one
+    automaton pass over the document shared by every declared lexicon (kept in the document's
+    cache), so the answer is the same and the text is scanned once.
+    """
+    names, automaton = _document_automaton()
+    cache = doc._by_kind
+    scan = cache.get("lexicon.scan")
+    if scan is None or scan[0] is not names:
+        folded = fold_text(doc.text)
+        per_lexicon = None
+        if folded is not None:
+            per_lexicon = [[] for _ in names]
+            if automaton is not None:
+                for last, values in automaton.iter(folded):
+                    for i, size, entry in values:
+                        per_lexicon[i].append((last - size + 1, last + 1, entry))
+        scan = (names, folded, per_lexicon)
+        cache["lexicon.scan"] = scan
+    _, folded, per_lexicon = scan
+    text = doc.text
+    if per_lexicon is None or filename not in names:
+        found = matcher(filename)
+        return found.find(text, folded=folded) if spans is None else found.find_in_spans(text, spans, folded=folded)
+    candidates = per_lexicon[names.index(filename)]
+    if spans is None:
+        return _within(candidates, folded, 0, len(text))
+    return _in_spans(candidates, folded, spans) if spans else []
 
 
 def _bounded(folded: str, a: int, b: int, lo: int, hi: int) -> bool:

@@ -25,13 +25,13 @@ commoner in human writing, hence the larger scale.
 from __future__ import annotations
 
 from padcheck.document import BlockKind, Document, Sentence
-from padcheck.features._lexicon import PhraseMatch, fold_text, matcher
+from padcheck.features._lexicon import PhraseMatch, document_lexicon, document_matches
 from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
 
 __all__ = ["FillerExtractor"]
 
-PHRASE_LEXICON = "filler_phrases.tsv"
-VOCAB_LEXICON = "llm_vocabulary.tsv"
+PHRASE_LEXICON = document_lexicon("filler_phrases.tsv")
+VOCAB_LEXICON = document_lexicon("llm_vocabulary.tsv")
 
 #: Blocks whose text is not the author's own running prose.
 _SKIPPED_KINDS = frozenset(
@@ -129,7 +129,6 @@ class FillerExtractor:
             distinct phrase (``filler.distinct_phrases``); ``filler.llm_word`` items likewise
             for the vocabulary features.
         """
-        phrases, vocab = matcher(PHRASE_LEXICON), matcher(VOCAB_LEXICON)
         text = doc.text
         sentences = _prose_sentences(doc)
         words = 0
@@ -138,10 +137,9 @@ class FillerExtractor:
         seen_phrases: set[str] = set()
         seen_words: set[str] = set()
         evidence: list[Evidence] = []
-        folded = fold_text(text)  # once for the document, not once per sentence and lexicon
         spans = [(s.start, s.end) for s in sentences]
-        phrase_hits = phrases.find_in_spans(text, spans, folded=folded)
-        vocab_hits = vocab.find_in_spans(text, spans, folded=folded)
+        phrase_hits = document_matches(doc, PHRASE_LEXICON, spans)
+        vocab_hits = document_matches(doc, VOCAB_LEXICON, spans)
         for sent, found, found_vocab in zip(sentences, phrase_hits, vocab_hits, strict=True):
             words += len(sent.text.split())
             # A vocabulary word inside a matched phrase ("tapestry" in "rich tapestry of") is

@@ -28,13 +28,13 @@ from __future__ import annotations
 import re
 
 from padcheck.document import BlockKind, Document
-from padcheck.features._lexicon import matcher
+from padcheck.features._lexicon import document_lexicon, document_matches
 from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote
 from padcheck.features.prompt import clip_to_sentence, entry_tags, opens_sentence
 
 __all__ = ["PromoExtractor", "caps_sentence"]
 
-LEXICON = "promo.tsv"
+LEXICON = document_lexicon("promo.tsv")
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LINE_TRIM = " \t:.!-–—|•*#>»›"
@@ -123,7 +123,7 @@ class PromoExtractor:
 
     def _phrases(self, doc: Document) -> tuple[list[Evidence], list[Evidence], set[int]]:
         injected, prefixes, cued = [], [], set()
-        for m in matcher(LEXICON).find(doc.text):
+        for m in document_matches(doc, LEXICON):
             tags = entry_tags(m.entry.tag)
             if "stop" in tags:
                 continue

@@ -35,12 +35,12 @@ import re
 from functools import cache
 
 from padcheck.document import BlockKind, Document
-from padcheck.features._lexicon import PhraseMatch, load_lexicon, matcher
+from padcheck.features._lexicon import PhraseMatch, document_lexicon, document_matches, load_lexicon
 from padcheck.features.base import Evidence, Extraction, FeatureSpec, quote, sentence_at
 
 __all__ = ["PromptLeftoverExtractor", "clip_to_sentence", "entry_tags", "is_quoted", "opens_sentence"]
 
-LEXICON = "prompt_leftovers.tsv"
+LEXICON = document_lexicon("prompt_leftovers.tsv")
 META_LEXICON = "prompt_meta_labels.tsv"
 PLACEHOLDER_LEXICON = "prompt_placeholders.tsv"
 
@@ -161,7 +161,7 @@ class PromptLeftoverExtractor:
 
     def _phrases(self, doc: Document) -> list[Evidence]:
         found = []
-        for m in matcher(LEXICON).find(doc.text):
+        for m in document_matches(doc, LEXICON):
             ev = self._phrase_evidence(doc, m)
             if ev is not None:
                 found.append(ev)
