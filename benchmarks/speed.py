@@ -5,14 +5,16 @@ Run from the repository root::
     python benchmarks/speed.py            # 2 MB of mixed English documents from ../shared/data
     python benchmarks/speed.py --mb 0.5 --repeats 1
 
-Printed, all measured in the same run (the two sides of each ratio in turn, best of ``--repeats``): words/s of ``score_many`` on one core; words/s of spaCy
-``blank("en")`` + ``sentencizer`` ``nlp.pipe`` on the same texts; their ratio (target ≥ 0.5);
-peak memory of the scoring process; the speed-up of ``padcheck score --jobs 2`` over one job on a
-JSON Lines file of the same texts and on one of three copies of them, end to end (target ≥ 1.7× on
-the three copies, needs two free cores), and with the fixed start-up of a run left out;
-and the time per word of
-one document of 1k, 10k, 100k and 1M words of distinct text (target: 1M within 1.5× of 1k), and of
-a 1M-word document made of the corpus cycled, verbatim repeats and all.
+Printed, all measured in the same run (the two sides of each ratio timed in turn, best of
+``--repeats``):
+
+- words/s of ``score_many`` on one core; words/s of spaCy ``blank("en")`` + ``sentencizer``
+  ``nlp.pipe`` on the same texts; their ratio (target ≥ 0.5); peak memory of the process;
+- the speed-up of ``padcheck score --jobs 2`` over one job, end to end on a JSON Lines file of the
+  texts and on one of three copies of them (target ≥ 1.7× on the three copies; needs two free
+  cores), and with the fixed start-up of a run left out;
+- the time per word of one document of 1k, 10k, 100k and 1M words of distinct text (target: 1M
+  within 1.5× of 1k), and of a 1M-word document made of the corpus cycled, verbatim repeats and all.
 """
 
 from __future__ import annotations
