@@ -292,8 +292,11 @@ class SharedAnalysis:
             unit_ranges.append((lo, hi))
         self.units = tuple(sources + units)
         self.unit_ranges = source_ranges + unit_ranges
-        self.starts = np.asarray(starts, dtype=np.int64)
-        self.ends = np.asarray(ends, dtype=np.int64)
+        if len(starts) == len(s_arr):  # no straddled span re-matched: the arrays are the lists
+            self.starts, self.ends = s_arr, e_arr
+        else:
+            self.starts = np.asarray(starts, dtype=np.int64)
+            self.ends = np.asarray(ends, dtype=np.int64)
         self.words = words
         self.vocab, self.ids = _vocabulary(words)
         self._cache: dict = {}
@@ -339,13 +342,14 @@ class SharedAnalysis:
             content_id = ~np.fromiter(map(stop.__contains__, self.vocab), dtype=bool, count=len(self.vocab))
             is_content = content_id[self.ids] if len(self.ids) else np.zeros(0, dtype=bool)
             stems = list(map(by_id.__getitem__, self.ids[is_content].tolist()))
-            before = np.concatenate(([0], np.cumsum(is_content))).tolist()
+            before = np.concatenate(([0], np.cumsum(is_content)))
+            bounds = np.asarray(self.unit_ranges, dtype=np.int64).reshape(-1, 2)
             out = []
-            for u, (lo, hi) in zip(self.units, self.unit_ranges, strict=True):
+            for u, a, b in zip(self.units, before[bounds[:, 0]].tolist(), before[bounds[:, 1]].tolist(), strict=True):
                 if u.role == "source":  # its words are not its span's words (links removed)
                     out.append(content_stems(u.words, stem_chars))
                     continue
-                out.append(frozenset(stems[before[lo]:before[hi]]))
+                out.append(frozenset(stems[a:b]))
             self._cache[key] = out
         return out
 
