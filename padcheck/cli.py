@@ -208,8 +208,6 @@ def _json_line(record: dict) -> tuple[bool, str]:
 
 
 def _cmd_score(args) -> int:
-    from tqdm import tqdm
-
     records = iter_records(args.inputs, args.glob, args.id_field, args.text_field)
     if args.human or (args.output is None and sys.stdout.isatty() and len(args.inputs) == 1
                       and args.inputs[0] != "-" and Path(args.inputs[0]).is_file()
@@ -226,7 +224,11 @@ def _cmd_score(args) -> int:
     _init_worker(args.model)
     if args.jobs > 1:
         pool = _worker_pool(args.jobs, args.model)
-    bar = tqdm(desc="scoring", unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
+    bar = None
+    if sys.stderr.isatty():  # a progress bar only for a person watching (tqdm is imported only then)
+        from tqdm import tqdm
+
+        bar = tqdm(desc="scoring", unit="doc", file=sys.stderr)
 
     def pending():
         for rid, text, error in records:
@@ -243,11 +245,13 @@ def _cmd_score(args) -> int:
         for n, (failed, line) in enumerate(_scored_in_order(pending(), pool, args.jobs), 1):
             counts["failed" if failed else "scored"] += 1
             out.write(line)
-            bar.update(1)
-            if n % _BATCH == 0:  # not bar.n: a disabled bar (no terminal) does not count
+            if bar is not None:
+                bar.update(1)
+            if n % _BATCH == 0:
                 out.flush()
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         if pool is not None:
             pool.close()
             pool.join()

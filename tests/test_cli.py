@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -39,6 +40,23 @@ def test_every_record_yields_one_output_record(corpus, tmp_path, capsys) -> None
     assert records[0]["is_padded"] and not records[1]["is_padded"]
     assert "not valid JSON" in records[2]["error"] and "text" in records[3]["error"]
     assert "scored 2 of 4 records, 2 failed" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_with_rate_only_on_a_terminal(corpus, tmp_path, monkeypatch, capsys) -> None:
+    out = tmp_path / "out.jsonl"
+    main(["score", str(corpus), "-o", str(out)])
+    assert "doc/s" not in capsys.readouterr().err  # not a terminal: the summary line only
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(["score", str(corpus), "-o", str(out)])
+    shown = terminal.getvalue()
+    assert "scoring" in shown and "doc/s" in shown and "4doc" in shown.replace(" ", "")
+    assert len(_records(out)) == 4
 
 
 def test_parallel_output_keeps_input_order(corpus, tmp_path) -> None:
