@@ -2,8 +2,9 @@
 
 A lexicon is a UTF-8 TSV file in ``padcheck/lexicons/``: ``#`` lines are the header (provenance
 and licence), every other non-blank line is ``phrase<TAB>weight[<TAB>tag]``. Phrases are matched
-case-insensitively on word boundaries with one Aho-Corasick automaton per lexicon, so the cost is
-linear in the text whatever the number of phrases.
+case-insensitively on word boundaries with an Aho-Corasick automaton, so the cost is linear in
+the text whatever the number of phrases; the lexicons matched against whole documents share one
+automaton and one pass per document (:func:`document_matches`).
 """
 
 from __future__ import annotations
