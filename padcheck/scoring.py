@@ -10,10 +10,12 @@ lowers the probability.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -88,8 +90,28 @@ def score(
     if max_chars < 1:
         raise ValueError(f"max_chars must be a positive number of characters, got {max_chars}")
     truncated = len(source) > max_chars
-    doc = parse(source[:max_chars] if truncated else source, format)
-    return _explain(doc, pad_model, truncated)
+    with _collector_paused():
+        doc = parse(source[:max_chars] if truncated else source, format)
+        return _explain(doc, pad_model, truncated)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one document is scored, if it is running.
+
+    Scoring a document allocates many small objects that hold no reference cycles (spans, words,
+    evidence, reasons) and are freed by reference counting. The collector still walks them again
+    and again as they pile up: on a 1M-character document that was two fifths of the time, for
+    nothing found. It is switched back on as soon as the document is done.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _explain(doc: Document, model: PadModel, truncated: bool) -> PadResult:

@@ -212,6 +212,18 @@ def test_top_ngram_evidence_only_above_gopher_threshold():
     assert not [e for e in quiet.evidence if e.feature == F + "top_2gram_frac"]
 
 
+def test_overlapping_top_ngram_occurrences_are_one_item_of_their_summed_weight():
+    text = "Ha ha ha ha ha ha ha, said the man. The bridge opened on Monday."
+    doc, out = run(text)
+    check_contract(doc, out)
+    assert out.features[F + "top_2gram_frac"] > EXTRACTOR.top_2gram_threshold
+    [e] = [e for e in out.evidence if e.feature == F + "top_2gram_frac"]
+    assert text[e.start:e.end] == "Ha ha ha ha ha ha ha" and e.sentence == 0
+    assert e.weight == 6 * 4  # six overlapping "ha ha", four word characters each
+    # Gopher counts every occurrence: 24 of the 47 word characters.
+    assert e.message == "most frequent 2-word phrase 'Ha ha' (51% of the text), 6 times in a row"
+
+
 def test_duplicate_ngram_evidence_quotes_the_repeated_run():
     text = "We walked along the old canal path at dawn. Later, we walked along the old canal path again."
     doc, out = run(text)

@@ -162,3 +162,20 @@ def test_scoring_does_not_import_scikit_learn_or_scipy() -> None:
             "assert 'scipy' not in sys.modules, 'scoring imported scipy'; "
             "assert callable(padcheck.train) and 'sklearn' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_scoring_leaves_the_garbage_collector_as_it_found_it_and_no_cycles() -> None:
+    import gc
+
+    text = "# Overview of the Situation\n\n" + "The bridge will close on Monday. It cannot be overstated. " * 40
+    gc.collect()
+    assert gc.isenabled()
+    padcheck.score(text)
+    assert gc.isenabled()
+    assert gc.collect() == 0  # the collector is paused while scoring: nothing may be left for it
+    gc.disable()
+    try:
+        padcheck.score(text)
+        assert not gc.isenabled()  # a caller's choice to run without it is kept
+    finally:
+        gc.enable()

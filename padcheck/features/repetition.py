@@ -935,15 +935,26 @@ class RepetitionExtractor:
             if frac <= thresholds[n]:
                 continue
             s_list, e_list, owner = located()
+            # Occurrences that overlap within one sentence ("ha ha ha ha") make one item: one
+            # highlight, their summed weight, so the sentence's credit is the same.
+            runs: list[list] = []  # [first word, past last word, weight, unit, occurrences]
             for p in positions.tolist():
-                u = units[owner[p]]
-                last = p + n - 1
-                if u.role == "source" or owner[last] != owner[p]:
+                if units[owner[p]].role == "source" or owner[p + n - 1] != owner[p]:
                     continue  # never flag a tweet; skip n-grams that straddle two sentences
-                a, b = s_list[p], e_list[last]
+                weight = float(prefix[p + n] - prefix[p])
+                if runs and runs[-1][3] == owner[p] and p < runs[-1][1]:
+                    runs[-1][1] = p + n
+                    runs[-1][2] += weight
+                    runs[-1][4] += 1
+                else:
+                    runs.append([p, p + n, weight, owner[p], 1])
+            for first, past, weight, unit, times in runs:
+                phrase = text[s_list[first]:e_list[first + n - 1]]
+                overlapping = f", {times} times in a row" if times > 1 else ""
                 evidence.append(Evidence(
-                    f"{NAME}.top_ngram", u.sentence, a, b, float(prefix[p + n] - prefix[p]),
-                    f"most frequent {n}-word phrase '{quote(text[a:b], _MESSAGE_CHARS)}' ({frac:.0%} of the text)",
+                    f"{NAME}.top_ngram", units[unit].sentence, s_list[first], e_list[past - 1], weight,
+                    f"most frequent {n}-word phrase '{quote(phrase, _MESSAGE_CHARS)}' ({frac:.0%} of the text)"
+                    f"{overlapping}",
                     f"{NAME}.top_{n}gram_frac",
                 ))
         cuts = cut_list = None
