@@ -102,7 +102,8 @@ def _collector_paused() -> Iterator[None]:
     Scoring a document allocates many small objects that hold no reference cycles (spans, words,
     evidence, reasons) and are freed by reference counting. The collector still walks them again
     and again as they pile up: on a 1M-character document that was two fifths of the time, for
-    nothing found. It is switched back on as soon as the document is done.
+    nothing found. It is switched back on as soon as the document is done (with several threads
+    scoring at once, it may come back on while one of them is still at work: that only costs time).
     """
     if not gc.isenabled():
         yield
