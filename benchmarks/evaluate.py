@@ -39,7 +39,8 @@ def _probabilities(texts, model, n_jobs):
     return np.array([r.probability for r in padcheck.score_many(texts, model=model, n_jobs=n_jobs)])
 
 
-_TABLE_KEYS = {"auroc": "auroc", "tpr@1%fpr": "tpr_at_1pct_fpr", "fpr@thr": "fpr", "tpr@thr": "tpr"}
+_TABLE_KEYS = {"auroc": "auroc", "tpr@1%fpr": "tpr_at_1pct_fpr", "fpr@thr": "fpr", "tpr@thr": "tpr",
+               "ece@even": "ece_even_prior"}
 
 
 def _row(name, y, p, threshold):
@@ -138,12 +139,13 @@ def main(argv=None) -> int:
         }
 
     table = [f"Default threshold {thr:.4f} (padcheck), {b_thr:.4f} (baseline).", "",
-             "| set | model | n | AUROC | TPR@1%FPR | FPR@thr | TPR@thr |", "|---|---|---:|---:|---:|---:|---:|"]
+             "| set | model | n | AUROC | TPR@1%FPR | FPR@thr | TPR@thr | ECE at even prior |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         def f(key, r=r):
             return f"{r[key]:.3f}" if key in r else "–"
         table.append(f"| {r['set']} | {r['model']} | {r['n']} | {f('auroc')} | {f('tpr@1%fpr')} | {f('fpr@thr')} "
-                     f"| {f('tpr@thr')} |")
+                     f"| {f('tpr@thr')} | {f('ece@even')} |")
     table += ["", "Human texts flagged by padcheck at its default threshold (all evaluated sets):", "",
               "| slice | flagged / human | FPR |", "|---|---:|---:|"]
     total = [0, 0]

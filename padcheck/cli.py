@@ -349,7 +349,7 @@ def _cmd_evaluate(args) -> int:
         return 2
     report, _ = evaluate(model, rows, n_jobs=args.jobs, bootstrap=args.bootstrap)
     summary = {k: report.get(k) for k in ("n", "auroc", "average_precision", "tpr_at_5pct_fpr", "tpr_at_1pct_fpr",
-                                          "precision", "recall", "f1", "fpr", "ece")}
+                                          "precision", "recall", "f1", "fpr", "ece", "ece_even_prior")}
     print(json.dumps(summary, indent=2))
     if args.report:
         atomic_write_text(args.report, json.dumps(report, indent=2))

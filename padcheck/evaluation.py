@@ -11,7 +11,8 @@ from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 from padcheck.model import PadModel
 from padcheck.scoring import score_many
 
-__all__ = ["evaluate", "metrics_report", "tpr_at_fpr", "expected_calibration_error", "LENGTH_BUCKETS"]
+__all__ = ["evaluate", "metrics_report", "tpr_at_fpr", "expected_calibration_error", "balanced_weights",
+           "LENGTH_BUCKETS"]
 
 #: Word-count buckets for per-length error rates (short texts are where detectors fail).
 LENGTH_BUCKETS = ((0, 50), (50, 150), (150, 400), (400, None))
@@ -24,20 +25,63 @@ def tpr_at_fpr(y: np.ndarray, p: np.ndarray, fpr: float) -> float:
     return float(t[ok].max()) if ok.any() else 0.0
 
 
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> tuple[float, list[dict]]:
-    """Expected calibration error over equal-width bins, and the reliability curve."""
+def expected_calibration_error(
+    y: np.ndarray, p: np.ndarray, bins: int = 10, *, sample_weight: np.ndarray | None = None
+) -> tuple[float, list[dict]]:
+    """Expected calibration error over equal-width bins, and the reliability curve.
+
+    Parameters
+    ----------
+    y, p : ndarray
+        Labels (0 human, 1 padded) and predicted probabilities.
+    bins : int
+        Number of equal-width probability bins.
+    sample_weight : ndarray, optional
+        Row weights. :func:`balanced_weights` gives each label half the weight, which measures
+        calibration at the even prior padcheck's models are calibrated for.
+
+    Returns
+    -------
+    tuple
+        The ECE (weighted mean of ``|mean probability - fraction padded|`` over bins) and one dict
+        per non-empty bin: ``bin``, ``n`` (rows), ``mean_probability``, ``fraction_padded``.
+    """
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    if not (len(y) == len(p) == len(w)):
+        raise ValueError(f"y, p and sample_weight differ in length: {len(y)}, {len(p)}, {len(w)}")
+    total = w.sum()
+    if total <= 0:
+        return 0.0, []
     edges = np.linspace(0.0, 1.0, bins + 1)
     which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
     ece, curve = 0.0, []
     for b in range(bins):
         mask = which == b
-        if not mask.any():
+        weight = w[mask].sum()
+        if weight <= 0:
             continue
-        conf, acc = float(p[mask].mean()), float(y[mask].mean())
-        ece += mask.mean() * abs(conf - acc)
+        conf = float(np.average(p[mask], weights=w[mask]))
+        acc = float(np.average(y[mask], weights=w[mask]))
+        ece += weight / total * abs(conf - acc)
         curve.append({"bin": [float(edges[b]), float(edges[b + 1])], "n": int(mask.sum()),
                       "mean_probability": conf, "fraction_padded": acc})
     return float(ece), curve
+
+
+def balanced_weights(y: np.ndarray) -> np.ndarray:
+    """Row weights that give human and padded rows half the total weight each (mean weight 1).
+
+    Under these weights a model calibrated at an even prior, as padcheck's are, should have a
+    small :func:`expected_calibration_error` whatever the share of padded rows in ``y``. A label
+    that is absent leaves the weights of the other at 1.
+    """
+    y = np.asarray(y, dtype=int)
+    n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
+    if not n_pos or not n_neg:
+        return np.ones(len(y))
+    return np.where(y == 1, len(y) / (2.0 * n_pos), len(y) / (2.0 * n_neg))
 
 
 def _bootstrap(values: np.ndarray, stat, n: int, rng: np.random.Generator) -> list[float] | None:
@@ -80,9 +124,12 @@ def metrics_report(
     -------
     dict
         ``auroc``, ``average_precision``, ``tpr_at_5pct_fpr``, ``tpr_at_1pct_fpr``, ``precision``,
-        ``recall``, ``f1``, ``fpr``, ``ece``, ``reliability``, ``slices`` (false-positive rate on
-        human rows and true-positive rate on padded rows per domain, generator and length bucket),
-        each interval in ``*_ci``.
+        ``recall``, ``f1``, ``fpr``, ``ece`` and ``reliability`` (calibration on the rows as they
+        are), ``ece_even_prior`` and ``reliability_even_prior`` (the same with human and padded
+        rows weighted half each: the prior the probabilities are calibrated for; only when both
+        labels occur), ``slices``
+        (false-positive rate on human rows and true-positive rate on padded rows per domain,
+        generator and length bucket), each interval in ``*_ci``.
     """
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
@@ -117,6 +164,9 @@ def metrics_report(
         out["tpr"] = float(hits.mean())
         out["tpr_ci"] = _bootstrap(hits, np.mean, bootstrap, rng)
     out["ece"], out["reliability"] = expected_calibration_error(y, p)
+    if both:
+        out["ece_even_prior"], out["reliability_even_prior"] = expected_calibration_error(
+            y, p, sample_weight=balanced_weights(y))
     if rows is not None:
         out["slices"] = _slices(y, pred, rows, bootstrap, rng)
     return out

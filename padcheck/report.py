@@ -383,15 +383,16 @@ def _fmt(value) -> str:
 def evaluation_html(report: dict, *, title: str = "padcheck evaluation") -> str:
     """A self-contained HTML page of an evaluation report (:func:`padcheck.evaluation.metrics_report`).
 
-    Shows the headline metrics with their confidence intervals, the reliability curve as an
+    Shows the headline metrics with their confidence intervals, the reliability curve at an even
+    prior (human and padded rows weighted half each, the prior padcheck calibrates for) as an
     inline SVG, and the per-domain, per-generator and per-length tables.
     """
     keys = ["n", "n_human", "n_padded", "threshold", "auroc", "auroc_ci", "average_precision", "tpr_at_5pct_fpr",
-            "tpr_at_1pct_fpr", "precision", "recall", "f1", "fpr", "fpr_ci", "tpr", "tpr_ci", "ece"]
+            "tpr_at_1pct_fpr", "precision", "recall", "f1", "fpr", "fpr_ci", "tpr", "tpr_ci", "ece", "ece_even_prior"]
     rows = "".join(f"<tr><th>{_esc(k)}</th><td>{_fmt(report.get(k))}</td></tr>" for k in keys if k in report)
     size, pad = 260, 30
     points = [(pad + c["mean_probability"] * (size - 2 * pad), size - pad - c["fraction_padded"] * (size - 2 * pad),
-               c["n"]) for c in report.get("reliability", [])]
+               c["n"]) for c in report.get("reliability_even_prior", report.get("reliability", []))]
     dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{2 + min(6, math.log1p(n)):.1f}" fill="#c0392b"/>'
                    for x, y, n in points)
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
@@ -402,6 +403,8 @@ def evaluation_html(report: dict, *, title: str = "padcheck evaluation") -> str:
            f'<text x="{size / 2}" y="{size - 6}" text-anchor="middle" font-size="11">mean predicted probability</text>'
            f'<text x="10" y="{size / 2}" transform="rotate(-90 10 {size / 2})" text-anchor="middle" font-size="11">'
            f'fraction padded</text></svg>')
+    calibration = (f"Calibration at an even prior (ECE {_fmt(report['ece_even_prior'])}; as sampled "
+                   f"{_fmt(report.get('ece'))})" if "ece_even_prior" in report else f"Calibration (ECE {_fmt(report.get('ece'))})")
     slices = []
     for kind, table in report.get("slices", {}).items():
         body = "".join(
@@ -416,5 +419,5 @@ def evaluation_html(report: dict, *, title: str = "padcheck evaluation") -> str:
         f"<title>{_esc(title)}</title><style>body{{font-family:sans-serif;margin:2em;color:#222}}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}"
         f"</style></head><body><h1>{_esc(title)}</h1><table>{rows}</table>"
-        f"<h2>Calibration (ECE {_fmt(report.get('ece'))})</h2>{svg}{''.join(slices)}</body></html>"
+        f"<h2>{calibration}</h2>{svg}{''.join(slices)}</body></html>"
     )

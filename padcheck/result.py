@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
+
+from padcheck.model import sigmoid
 
 __all__ = ["Reason", "SentenceResult", "PadResult"]
 
@@ -57,7 +60,9 @@ class PadResult:
     Attributes
     ----------
     probability : float
-        Calibrated probability (0–1) that the text is padded, machine-written filler.
+        Calibrated probability (0–1) that the text is padded, machine-written filler, at an even
+        prior: the model is calibrated as if half the texts it sees were padded. For a corpus
+        where another share is padded, use :meth:`probability_at_prior`.
     is_padded : bool
         ``probability >= threshold``.
     threshold : float
@@ -101,6 +106,27 @@ class PadResult:
     truncated: bool = False
     language_supported: bool = True
     support_note: str = ""
+
+    def probability_at_prior(self, prior: float) -> float:
+        """The probability for a corpus in which a share ``prior`` of texts is padded.
+
+        Bayes' rule moves the calibrated log-odds by ``log(prior / (1 - prior))``;
+        ``prior=0.5`` gives :attr:`probability` back. Ranking, and so :attr:`is_padded` at the
+        default threshold, does not change.
+
+        Parameters
+        ----------
+        prior : float
+            Share of padded texts in the corpus scored, strictly between 0 and 1.
+
+        Returns
+        -------
+        float
+            The calibrated probability at that prior.
+        """
+        if isinstance(prior, bool) or not isinstance(prior, (int, float)) or not 0.0 < prior < 1.0:
+            raise ValueError(f"prior must be a number strictly between 0 and 1, not {prior!r}")
+        return sigmoid(self.logit + math.log(prior / (1.0 - prior)))
 
     def top_sentences(self, k: int = 5) -> list[SentenceResult]:
         """The ``k`` sentences with the highest padding score (ties in text order), score > 0."""

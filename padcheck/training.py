@@ -303,7 +303,8 @@ def train(
         "cv": {"C_grid": {str(k): v for k, v in cv_scores.items()},
                "C_grid_standard_error": {str(k): v for k, v in cv_se.items()}, "chosen_C": best_c,
                "lexical_C": lex_c, "prior_min_coef": PRIOR_MIN_COEF},
-        "calibration": {"platt_slope": a, "platt_intercept": b, "target_fpr": target_fpr, "threshold": threshold},
+        "calibration": {"platt_slope": a, "platt_intercept": b, "prior": 0.5, "target_fpr": target_fpr,
+                        "threshold": threshold},
         "test": _test_report(y[test], p_test, threshold, [data[i] for i in test]),
         "rows": {"train": int(len(fit)), "calibration": int(len(cal)), "test": int(len(test)),
                  "skipped_bad_rows": stats.skipped},
@@ -389,6 +390,12 @@ def write_model_card(model: PadModel, path: Path) -> None:
         "95% bootstrap intervals in brackets; rates at the default threshold. Every slice (domain,",
         "generator, length) is in `training-report.json`.",
         "",
+        "Probabilities are calibrated at an even prior (Platt scaling with human and padded rows",
+        "weighted half each, within each source), so the ECE that tests the calibration is the one",
+        "with the test rows weighted the same way. 'As sampled' weights every row alike, so it also",
+        "measures how far the test set's share of padded rows is from one half.",
+        "`PadResult.probability_at_prior` gives the probability for another share.",
+        "",
         *_metrics_table(report.get("test", {})),
         "",
         f"Grouped 5-fold CV AUROC by C: {report.get('cv', {}).get('C_grid')} (chosen {report.get('cv', {}).get('chosen_C')})",
@@ -419,11 +426,12 @@ def _metrics_table(test: dict) -> list[str]:
 
     rows = [("all", test), *sorted(test.get("by_source", {}).items())]
     return [
-        "| test rows | n (human / padded) | AUROC | average precision | TPR at 1% FPR | TPR at 5% FPR | FPR | TPR | ECE |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| test rows | n (human / padded) | AUROC | average precision | TPR at 1% FPR | TPR at 5% FPR | FPR | TPR "
+        "| ECE at even prior | ECE as sampled |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *[f"| {name} | {m.get('n')} ({m.get('n_human')} / {m.get('n_padded')}) | {fmt(m, 'auroc')} | "
           f"{fmt(m, 'average_precision')} | {fmt(m, 'tpr_at_1pct_fpr')} | {fmt(m, 'tpr_at_5pct_fpr')} | "
-          f"{fmt(m, 'fpr')} | {fmt(m, 'tpr')} | {fmt(m, 'ece')} |" for name, m in rows if m],
+          f"{fmt(m, 'fpr')} | {fmt(m, 'tpr')} | {fmt(m, 'ece_even_prior')} | {fmt(m, 'ece')} |" for name, m in rows if m],
     ]
 
 

@@ -171,6 +171,9 @@ def test_evaluate_html_report_escapes_domains(tmp_path) -> None:
                             bootstrap=10)
     page = evaluation_html(report)
     assert "<script>x" not in page and "&lt;script&gt;x" in page and "<svg" in page
+    assert f"Calibration at an even prior (ECE {report['ece_even_prior']:.3f}" in page
+    one_label = evaluation_html(metrics_report([1] * 4, [0.9] * 4, 0.5, bootstrap=0))
+    assert "Calibration (ECE 0.100)" in one_label
 
 
 def test_report_command_writes_escaped_html(tmp_path) -> None:

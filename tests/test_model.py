@@ -36,6 +36,7 @@ def test_training_reports_grouped_metrics(tiny_model) -> None:
     test = report["test"]
     assert test["n"] == report["rows"]["test"] and "auroc" in test and len(test["auroc_ci"]) == 2
     assert set(test["slices"]) == {"domain", "generator", "length"}
+    assert report["calibration"]["prior"] == 0.5 and 0.0 <= test["ece_even_prior"] <= 1.0
 
 
 def test_model_card_lists_features_data_and_metrics(tiny_model) -> None:
@@ -44,6 +45,7 @@ def test_model_card_lists_features_data_and_metrics(tiny_model) -> None:
     assert f"| all | {report['test']['n']} (" in card  # the held-out metrics table
     assert all(f"`{name}`" in card for name in model.feature_names)
     assert "scikit-learn" in card and "Rebuild:" in card
+    assert "| ECE at even prior | ECE as sampled |" in card and "probability_at_prior" in card
 
 
 def test_round_trip(tiny_model) -> None:
