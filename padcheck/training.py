@@ -66,13 +66,20 @@ def read_jsonl(path: str | os.PathLike) -> list[dict]:
     return read_rows(path)
 
 
-def _features_of(text: str) -> list[float]:
-    features, _ = featurize(parse(text))
-    return [features[name] for name in feature_names()]
+def _features_of(text: str) -> tuple[list[float], str | None]:
+    """A text's extractor features, and the text the lexical scorer reads when it is not ``text``.
+
+    :func:`padcheck.score` reads the lexical signal from the parsed document's text, which for
+    HTML is the extracted text without markup. Training must hash that same text: otherwise the
+    lexical model learns from markup (a ``<br />`` in a review) that it never sees when scoring.
+    """
+    doc = parse(text)
+    features, _ = featurize(doc)
+    return [features[name] for name in feature_names()], (None if doc.text == text else doc.text)
 
 
-def feature_matrix(texts: Sequence[str], n_jobs: int = 1, progress: bool = False) -> np.ndarray:
-    """Extractor features (rows in :func:`padcheck.features.feature_names` order)."""
+def _extract(texts: Sequence[str], n_jobs: int = 1, progress: bool = False) -> tuple[np.ndarray, list[str]]:
+    """:func:`feature_matrix` and the texts the lexical scorer reads (see :func:`_features_of`)."""
     from tqdm import tqdm
 
     items = tqdm(texts, desc="features", unit="doc", disable=not progress)
@@ -82,7 +89,13 @@ def feature_matrix(texts: Sequence[str], n_jobs: int = 1, progress: bool = False
         from joblib import Parallel, delayed
 
         rows = Parallel(n_jobs=n_jobs, batch_size=64)(delayed(_features_of)(t) for t in items)
-    return np.asarray(rows, dtype=float).reshape(len(texts), len(feature_names()))
+    matrix = np.asarray([r[0] for r in rows], dtype=float).reshape(len(texts), len(feature_names()))
+    return matrix, [t if r[1] is None else r[1] for t, r in zip(texts, rows, strict=True)]
+
+
+def feature_matrix(texts: Sequence[str], n_jobs: int = 1, progress: bool = False) -> np.ndarray:
+    """Extractor features (rows in :func:`padcheck.features.feature_names` order)."""
+    return _extract(texts, n_jobs=n_jobs, progress=progress)[0]
 
 
 def _weights(rows: list[dict]) -> np.ndarray:
@@ -244,7 +257,7 @@ def train(
     groups = np.array([str(r["group"]) for r in data])
     w = _weights(data)
 
-    X = feature_matrix(texts, n_jobs=n_jobs, progress=progress)
+    X, lexical_texts = _extract(texts, n_jobs=n_jobs, progress=progress)
     names = list(feature_names())
     rest, test = _split_groups(groups, 0.2, seed)
     fit_rel, cal_rel = _split_groups(groups[rest], 0.2, seed + 1)
@@ -253,8 +266,8 @@ def train(
     scorer, lex_c = None, None
     if lexical:
         # IDF from the training rows only; the same IDF inside the folds is a mild, label-free leak.
-        idf = document_frequencies([texts[i] for i in fit], DEFAULT_BITS)
-        H = hashed_matrix(texts, DEFAULT_BITS, idf)
+        idf = document_frequencies([lexical_texts[i] for i in fit], DEFAULT_BITS)
+        H = hashed_matrix(lexical_texts, DEFAULT_BITS, idf)
         lex_c, oof = _choose_lexical_c(H, y, w, groups, fit)
         weights, bias = _fit_lexical(H[fit], y[fit], w[fit], lex_c)
         scorer = LexicalScorer(weights=weights.astype(np.float64), bias=bias, idf=idf)
@@ -391,8 +404,8 @@ def write_model_card(model: PadModel, path: Path) -> None:
         "generator, length) is in `training-report.json`.",
         "",
         "Probabilities are calibrated at an even prior (Platt scaling with human and padded rows",
-        "weighted half each, within each source), so the ECE that tests the calibration is the one",
-        "with the test rows weighted the same way. 'As sampled' weights every row alike, so it also",
+        "weighted half each, within each source), so the ECE that tests the calibration weighs the",
+        "test's human and padded rows half each too. 'As sampled' weighs every row alike, so it also",
         "measures how far the test set's share of padded rows is from one half.",
         "`PadResult.probability_at_prior` gives the probability for another share.",
         "",

@@ -83,6 +83,33 @@ def test_wrong_version_and_broken_json_are_refused(tiny_model, tmp_path) -> None
         padcheck.load_model(tmp_path / "nowhere")
 
 
+def test_training_scores_test_rows_as_score_does(tmp_path) -> None:
+    """The held-out metrics in the report are those of padcheck.score on the same rows.
+
+    Half the human rows carry ``<br />`` line breaks, which make them HTML to the parser: the
+    scorer then reads the extracted text, so training must hash that text too, not the markup.
+    """
+    from padcheck.evaluation import metrics_report
+    from padcheck.training import _split_groups
+
+    rng = random.Random(3)
+    human = ["The {} council met on {} and voted {}-{} on the plan.<br /><br />It was a long night.",
+             "Rain fell in {} on {}; {} roads shut for {} hours."]
+    padded = ["In today's fast-paced world, the {} landscape cannot be overstated. {} and {} matter for {}.",
+              "Certainly! Here is an article about {} that delves into {} and {} for {}."]
+    words = ["Harlow", "Tuesday", "river", "bridge", "budget", "school", "7", "3", "Lagos", "Friday"]
+    rows = [{"text": rng.choice(padded if i % 2 else human).format(*rng.sample(words, 4)), "label": i % 2,
+             "group": f"g{i // 2}", "source": "fixture"} for i in range(120)]
+    model, report = padcheck.train(rows=rows, out=tmp_path, seed=2)
+    assert any(padcheck.parse(r["text"]).format == "html" for r in rows)
+    groups = np.array([r["group"] for r in rows])
+    _, test = _split_groups(groups, 0.2, 2)
+    p = [padcheck.score(rows[i]["text"], model=model).probability for i in test]
+    again = metrics_report([rows[i]["label"] for i in test], p, model.threshold, bootstrap=0)
+    for key in ("auroc", "ece", "ece_even_prior", "fpr", "tpr"):
+        assert again[key] == pytest.approx(report["test"][key], abs=1e-9), key
+
+
 def test_shipped_model_loads_and_has_a_card() -> None:
     model = default_model()
     assert model.feature_names[: len(padcheck.features.feature_names())] == padcheck.features.feature_names()
