@@ -10,6 +10,8 @@ odd character.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 from padcheck._html import extract_html
@@ -67,6 +69,15 @@ _BYLINE_OR_DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
 )
 _MAX_TITLE_WORDS = 14
+#: "Label: value" with a short label: a field line when the label is in ``field_labels.txt``.
+_FIELD_LINE = re.compile(r"([^\W\d_][^\W\d_ '’&/-]*(?:[ '’&/-][^\W\d_]+){0,2})[ \t]*:[ \t]*\S")
+
+
+@lru_cache(maxsize=1)
+def _field_labels() -> frozenset[str]:
+    """Labels of memo, mail and listing fields (``padcheck/lexicons/field_labels.txt``), lower case."""
+    text = resources.files("padcheck.lexicons").joinpath("field_labels.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def coerce_text(text: object, errors: str = "strict") -> str:
@@ -200,6 +211,9 @@ def _looks_like_title(line: str) -> bool:
         return False
     if "(@" in stripped or "http" in stripped or _BYLINE_OR_DATE.match(stripped):
         return False
+    field = _FIELD_LINE.match(stripped)
+    if field and field.group(1).lower() in _field_labels():
+        return False  # a field of a memo, letter or listing ("Date: April 26, 2023")
     content = [w for w in words if w.lower() not in _TITLE_SMALL_WORDS]
     if not content:
         return False

@@ -66,6 +66,23 @@ def test_title_lines_that_start_like_bylines_or_dates_stay_titles(line: str) -> 
     assert [h.text for h in doc.headings] == [line]
 
 
+def test_memo_and_listing_fields_are_not_titles() -> None:
+    memo = ("City Council Memorandum\nTo: Mayor Ortiz & City Council Members\nFrom: Dana Price – Public Works Director\n"
+            "Date: April 26, 2023\nRE: Street Repairs\nMedia Contact: Sam Lee\nBACKGROUND INFORMATION\n"
+            "Crews are patching potholes after a hard winter, and the budget has run short.")
+    doc = padcheck.parse(memo)
+    assert [h.text for h in doc.headings] == ["City Council Memorandum", "BACKGROUND INFORMATION"]
+    assert "Date: April 26, 2023" in [p.text for p in doc.paragraphs]
+    assert_spans_exact(doc)
+
+
+@pytest.mark.parametrize("line", ["Looking Ahead: What Happens Next?", "Conclusion: The Road Ahead", "Date Night Ideas",
+                                  "The Future: Bright Days Ahead", "Dates to Remember"])
+def test_colon_headings_whose_label_is_no_field_stay_titles(line: str) -> None:
+    doc = padcheck.parse(f"Intro line of the piece here.\n\n{line}\n\nThe council voted 7-2 on Tuesday.")
+    assert [h.text for h in doc.headings] == [line]
+
+
 def test_hard_wrapped_lines_join_one_paragraph() -> None:
     doc = padcheck.parse("The committee agreed that the\nproposal needed more work. It adjourned.")
     assert len(doc.paragraphs) == 1
