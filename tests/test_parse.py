@@ -76,6 +76,13 @@ def test_memo_and_listing_fields_are_not_titles() -> None:
     assert_spans_exact(doc)
 
 
+@pytest.mark.parametrize("line", ["Weight: 2.3 Kg", "Prep Time: 10 Minutes", "Net Worth: $5 Million", "E-mail: Info At Example",
+                                  "Where: City Hall, Room 4"])
+def test_listing_fields_are_not_titles(line: str) -> None:
+    doc = padcheck.parse(f"Intro line of the piece here.\n\n{line}\n\nThe council voted 7-2 on Tuesday.")
+    assert doc.headings == ()
+
+
 @pytest.mark.parametrize("line", ["Looking Ahead: What Happens Next?", "Conclusion: The Road Ahead", "Date Night Ideas",
                                   "The Future: Bright Days Ahead", "Dates to Remember"])
 def test_colon_headings_whose_label_is_no_field_stay_titles(line: str) -> None:
