@@ -80,24 +80,19 @@ def test_probability_at_prior_moves_the_log_odds_by_the_prior_odds() -> None:
     assert odds(low) / odds(r.probability) == pytest.approx(1 / 9)
 
 
+@pytest.fixture(scope="module")
+def short_result():
+    return padcheck.score("Certainly! Here is an article about the river.")
+
+
 @given(prior=st.one_of(st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not 0 < x < 1),
                        st.just(True), st.just("0.3"), st.none()))
-def test_probability_at_prior_refuses_what_is_not_a_share(prior) -> None:
-    r = _short_result()
+def test_probability_at_prior_refuses_what_is_not_a_share(short_result, prior) -> None:
     with pytest.raises(ValueError, match="prior"):
-        r.probability_at_prior(prior)
+        short_result.probability_at_prior(prior)
 
 
 @given(prior=st.floats(min_value=1e-12, max_value=1 - 1e-12))
-def test_probability_at_prior_is_a_probability(prior) -> None:
-    q = _short_result().probability_at_prior(prior)
+def test_probability_at_prior_is_a_probability(short_result, prior) -> None:
+    q = short_result.probability_at_prior(prior)
     assert 0.0 <= q <= 1.0 and not math.isnan(q)
-
-
-_cache: dict = {}
-
-
-def _short_result():
-    if "r" not in _cache:
-        _cache["r"] = padcheck.score("Certainly! Here is an article about the river.")
-    return _cache["r"]
