@@ -53,6 +53,8 @@ _LEXICAL_C_GRID = (32.0, 64.0, 128.0)
 #: nonetheless the strongest duplicate signal of the Gopher quality rules (Rae et al. 2021, table
 #: A1), and in full content-farm articles it is common; one copy (feature 0.5) adds 1.5 log-odds.
 PRIOR_MIN_COEF = {"repetition.repeated_passages": 3.0}
+#: False-positive rates on calibration human texts whose thresholds the report lists beside the default.
+OPERATING_FPRS = (0.005, 0.01, 0.02, 0.05)
 
 
 def read_jsonl(path: str | os.PathLike) -> list[dict]:
@@ -193,6 +195,14 @@ def _choose_c(scores: dict[float, float], standard_errors: dict[float, float]) -
     return best
 
 
+def _threshold_at(human_probabilities: np.ndarray, fpr: float) -> float:
+    """The lowest probability that flags at most a share ``fpr`` of these human texts, kept in [0.5, 0.999]."""
+    if not len(human_probabilities):
+        return 0.5
+    threshold = float(np.quantile(human_probabilities, 1.0 - fpr, method="higher")) + 1e-9
+    return min(max(threshold, 0.5), 0.999)
+
+
 def _split_groups(groups: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     splitter = GroupShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
     return next(splitter.split(np.zeros(len(groups)), groups=groups))
@@ -308,16 +318,24 @@ def train(
 
     p_cal = prob(cal)
     human_cal = np.sort(p_cal[y[cal] == 0])
-    threshold = float(np.quantile(human_cal, 1.0 - target_fpr, method="higher")) + 1e-9 if len(human_cal) else 0.5
-    threshold = min(max(threshold, 0.5), 0.999)
+    threshold = _threshold_at(human_cal, target_fpr)
 
     p_test = prob(test)
+    operating_points = []
+    for fpr in sorted({*OPERATING_FPRS, target_fpr}):
+        t = _threshold_at(human_cal, fpr)
+        flagged = p_test >= t
+        operating_points.append({
+            "target_fpr": fpr, "threshold": t,
+            "test_fpr": float(flagged[y[test] == 0].mean()) if (y[test] == 0).any() else None,
+            "test_tpr": float(flagged[y[test] == 1].mean()) if (y[test] == 1).any() else None,
+        })
     report = {
         "cv": {"C_grid": {str(k): v for k, v in cv_scores.items()},
                "C_grid_standard_error": {str(k): v for k, v in cv_se.items()}, "chosen_C": best_c,
                "lexical_C": lex_c, "prior_min_coef": PRIOR_MIN_COEF},
         "calibration": {"platt_slope": a, "platt_intercept": b, "prior": 0.5, "target_fpr": target_fpr,
-                        "threshold": threshold},
+                        "threshold": threshold, "operating_points": operating_points},
         "test": _test_report(y[test], p_test, threshold, [data[i] for i in test]),
         "rows": {"train": int(len(fit)), "calibration": int(len(cal)), "test": int(len(test)),
                  "skipped_bad_rows": stats.skipped},
@@ -411,6 +429,7 @@ def write_model_card(model: PadModel, path: Path) -> None:
         "",
         *_metrics_table(report.get("test", {})),
         "",
+        *_operating_points_table(report.get("calibration", {}).get("operating_points", [])),
         f"Grouped 5-fold CV AUROC by C: {report.get('cv', {}).get('C_grid')} (chosen {report.get('cv', {}).get('chosen_C')})",
         "",
         "## Features and calibrated coefficients",
@@ -426,6 +445,25 @@ def write_model_card(model: PadModel, path: Path) -> None:
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _operating_points_table(points: list[dict]) -> list[str]:
+    """Markdown rows of the thresholds for other false-positive rates, with their held-out rates."""
+    if not points:
+        return []
+
+    def rate(value) -> str:
+        return "–" if value is None else f"{value:.3f}"
+
+    return [
+        "Other operating points: the threshold that keeps each false-positive rate on calibration",
+        "human texts, and what it gives on the test rows (`probability >= threshold`).",
+        "",
+        "| target FPR | threshold | test FPR | test TPR |",
+        "|---:|---:|---:|---:|",
+        *[f"| {p['target_fpr']:.3f} | {p['threshold']:.4f} | {rate(p['test_fpr'])} | {rate(p['test_tpr'])} |" for p in points],
+        "",
+    ]
 
 
 def _metrics_table(test: dict) -> list[str]:

@@ -37,6 +37,11 @@ def test_training_reports_grouped_metrics(tiny_model) -> None:
     assert test["n"] == report["rows"]["test"] and "auroc" in test and len(test["auroc_ci"]) == 2
     assert set(test["slices"]) == {"domain", "generator", "length"}
     assert report["calibration"]["prior"] == 0.5 and 0.0 <= test["ece_even_prior"] <= 1.0
+    points = report["calibration"]["operating_points"]
+    assert [p["target_fpr"] for p in points] == [0.005, 0.01, 0.02, 0.05]
+    assert next(p["threshold"] for p in points if p["target_fpr"] == 0.01) == model.threshold
+    thresholds = [p["threshold"] for p in points]
+    assert thresholds == sorted(thresholds, reverse=True)  # a higher false-positive rate never needs a higher bar
 
 
 def test_model_card_lists_features_data_and_metrics(tiny_model) -> None:
@@ -46,6 +51,7 @@ def test_model_card_lists_features_data_and_metrics(tiny_model) -> None:
     assert all(f"`{name}`" in card for name in model.feature_names)
     assert "scikit-learn" in card and "Rebuild:" in card
     assert "| ECE at even prior | ECE as sampled |" in card and "probability_at_prior" in card
+    assert "| target FPR | threshold | test FPR | test TPR |" in card and "| 0.050 |" in card
 
 
 def test_round_trip(tiny_model) -> None:
