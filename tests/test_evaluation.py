@@ -37,9 +37,13 @@ def test_even_prior_ece_is_small_for_a_model_calibrated_at_an_even_prior() -> No
 
 def test_both_eces_agree_on_an_even_sample_and_weights_of_one_change_nothing() -> None:
     y, p = _calibrated_sample(0.5, seed=1)
-    plain = expected_calibration_error(y, p)
-    assert expected_calibration_error(y, p, sample_weight=np.ones(len(y))) == pytest.approx(plain)
-    assert expected_calibration_error(y, p, sample_weight=balanced_weights(y))[0] == pytest.approx(plain[0], abs=0.01)
+    plain, plain_curve = expected_calibration_error(y, p)
+    ones, ones_curve = expected_calibration_error(y, p, sample_weight=np.ones(len(y)))
+    assert ones == pytest.approx(plain) and len(ones_curve) == len(plain_curve)
+    for a, b in zip(ones_curve, plain_curve, strict=True):
+        assert a["bin"] == b["bin"] and a["n"] == b["n"]
+        assert (a["mean_probability"], a["fraction_padded"]) == pytest.approx((b["mean_probability"], b["fraction_padded"]))
+    assert expected_calibration_error(y, p, sample_weight=balanced_weights(y))[0] == pytest.approx(plain, abs=0.01)
 
 
 def test_ece_by_hand_and_bad_lengths() -> None:
